@@ -1,0 +1,1 @@
+"""User accounts: logins, roles and the link to a person record."""

@@ -1,0 +1,20 @@
+"""The `peoplealign` command: one Typer app, one module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from peoplealign.cli import db, users
+
+app = typer.Typer(
+    name="peoplealign",
+    help="People analytics your employees can trust: charter-enforced, audited, explainable.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(users.app, name="users")
+
+
+def main() -> None:
+    app()

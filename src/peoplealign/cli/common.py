@@ -1,0 +1,79 @@
+"""What every command shares: the `--db` and `--format` options, output and error handling."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default: $PEOPLEALIGN_DB or sqlite:///./peoplealign.db)."),
+]
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="text for people, json for machines.")]
+
+
+def emit_json(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, indent=2, default=str, ensure_ascii=False) + "\n")
+
+
+def emit_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    Console().print(table)
+
+
+def fail(message: str, exit_code: int = 1) -> typer.Exit:
+    """Print a clear error on stderr and return the Exit to raise."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(exit_code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the errors a user can fix into a message and an exit code instead of a traceback."""
+    from peoplealign.errors import PeopleAlignError
+
+    try:
+        yield
+    except PeopleAlignError as exc:
+        raise fail(str(exc), exc.exit_code) from None
+
+
+def prepared_db(db: str | None) -> str:
+    """Resolve the URL and make sure the schema is current, so every command works on a new file."""
+    from peoplealign.store.engine import resolve_url
+    from peoplealign.store.migrate import upgrade
+
+    url = resolve_url(db)
+    upgrade(url)
+    return url
+
+
+def with_user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with user_errors():
+            return func(*args, **kwargs)
+
+    return wrapper
