@@ -44,11 +44,11 @@ def add(
     url = prepared_db(db)
     with session_scope(url) as session:
         user = add_user(session, email, password, roles, person_hris_id=person)
-        result = {"email": user.email, "roles": user.roles, "person_id": user.person_id}
+        email, roles_held, person_id = user.email, list(user.roles), user.person_id
     if output is OutputFormat.JSON:
-        emit_json(result)
+        emit_json({"email": email, "roles": roles_held, "person_id": person_id})
     else:
-        typer.echo(f"added {result['email']} with roles {', '.join(result['roles'])}")
+        typer.echo(f"added {email} with roles {', '.join(roles_held)}")
 
 
 @app.command("list")
@@ -60,24 +60,23 @@ def list_(db: DbOption = None, output: FormatOption = OutputFormat.TEXT) -> None
 
     url = prepared_db(db)
     with session_scope(url) as session:
-        rows = [
-            {
-                "email": u.email,
-                "roles": u.roles,
-                "person_id": u.person_id,
-                "active": u.is_active,
-                "last_login_at": u.last_login_at,
-            }
-            for u in list_users(session)
-        ]
+        users = list_users(session)
     if output is OutputFormat.JSON:
-        emit_json(rows)
+        emit_json(
+            [
+                {
+                    "email": u.email,
+                    "roles": u.roles,
+                    "person_id": u.person_id,
+                    "active": u.is_active,
+                    "last_login_at": u.last_login_at,
+                }
+                for u in users
+            ]
+        )
     else:
         emit_table(
             "Users",
             ["email", "roles", "person", "active", "last login"],
-            [
-                [r["email"], ",".join(r["roles"]), r["person_id"], r["active"], r["last_login_at"]]
-                for r in rows
-            ],
+            [[u.email, ",".join(u.roles), u.person_id, u.is_active, u.last_login_at] for u in users],
         )
