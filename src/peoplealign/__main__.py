@@ -1,0 +1,5 @@
+"""`python -m peoplealign` runs the CLI."""
+
+from peoplealign.cli.app import main
+
+main()
