@@ -115,6 +115,8 @@ class User(TimestampMixin, Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Bumped on logout (and whenever every signed session cookie must stop working).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     person: Mapped[Person | None] = relationship()
 
 
