@@ -1,0 +1,1 @@
+"""One module per import kind; `registry` lists them by the name the CLI uses."""

@@ -1,0 +1,52 @@
+"""The organisation tree: units with a parent, kind and cost centre."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from peoplealign.ingest.columns import Column, ColumnType, Parsed
+from peoplealign.ingest.kinds.base import Context, ImportKind
+from peoplealign.ingest.kinds.hierarchy import ParentLinks
+from peoplealign.store.models import OrgUnit
+
+UNIT_KINDS = ("company", "division", "department", "team")
+
+
+class OrgUnitsImport(ImportKind):
+    name = "org-units"
+    summary = "the organisation tree (parents may come later in the file or be stored already)"
+    columns = (
+        Column("code", required=True, max_length=64),
+        Column("name", required=True),
+        Column("parent_code", max_length=64),
+        Column("kind", ColumnType.CHOICE, choices=UNIT_KINDS),
+        Column("cost_center", max_length=64),
+    )
+    key = ("code",)
+
+    def __init__(self) -> None:
+        self.parents = ParentLinks("code", "parent_code", "an org unit")
+
+    def check(self, rows: Parsed, ctx: Context) -> None:
+        self.parents.check(rows, ctx, ctx.lookups.org_units())
+
+    def check_end(self, ctx: Context) -> None:
+        parent = aliased(OrgUnit)
+        statement = select(OrgUnit.code, parent.code).join(parent, OrgUnit.parent_id == parent.id)
+        self.parents.check_end(ctx, lambda: dict(ctx.conn.execute(statement).tuples().all()))
+
+    def write(self, rows: Parsed, ctx: Context) -> None:
+        known = ctx.lookups.org_units()
+        parent_codes = rows.get("parent_code")
+        parent_ids, later = self.parents.resolve(parent_codes, known)
+        records = rows.records(["code", "name", "kind", "cost_center"], parent_id=parent_ids)
+        for record in records:
+            record["kind"] = record["kind"] or "team"
+        upserter = ctx.upserter(OrgUnit.__table__, ("code",), list(records[0]))
+        outcome = upserter.write(records, want_ids=True)
+        known.update(zip(rows.get("code"), outcome.ids, strict=True))
+        ctx.counts.add(self.parents.defer(outcome.statuses, outcome.ids, parent_codes, later))
+
+    def write_end(self, ctx: Context) -> None:
+        self.parents.write_end(ctx, OrgUnit.__table__, "parent_id", ctx.lookups.org_units())

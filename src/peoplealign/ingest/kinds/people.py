@@ -1,0 +1,152 @@
+"""People from an HRIS export. Protected attributes (gender, age band, ethnicity, disability) are written
+only to `protected_attribute`, kept apart so no model pipeline can pick them up by accident; an
+empty protected value leaves what is stored untouched."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import aliased
+
+from peoplealign.ingest.columns import Column, ColumnType, Parsed
+from peoplealign.ingest.kinds.base import Context, ImportKind, require_org_units
+from peoplealign.ingest.kinds.hierarchy import ParentLinks
+from peoplealign.ingest.upsert import Status
+from peoplealign.store.models import OrgUnit, Person, ProtectedAttribute
+
+PROTECTED = ("gender", "age_band", "ethnicity", "disability")
+EXIT_REASONS = ("voluntary", "involuntary", "retirement", "other")
+PERSON_FIELDS = (
+    "hris_id", "name", "email", "job_title", "job_family", "level", "location", "employment_type",
+    "hire_date", "exit_date", "exit_reason", "exit_regretted", "salary", "pay_band_min", "pay_band_max",
+    "last_promotion_date",
+)  # fmt: skip
+
+
+class PeopleImport(ImportKind):
+    name = "people"
+    summary = "employees from an HRIS export; managers may come later in the file or be stored already"
+    columns = (
+        Column("hris_id", required=True, max_length=64),
+        Column("name", required=True),
+        Column("email", max_length=254),
+        Column("manager_id", max_length=64),
+        Column("org_unit", max_length=64),
+        Column("job_title"),
+        Column("job_family", max_length=100),
+        Column("level", ColumnType.INT, minimum=0, maximum=100),
+        Column("location", max_length=100),
+        Column("employment_type", max_length=32),
+        Column("hire_date", ColumnType.DATE),
+        Column("exit_date", ColumnType.DATE),
+        Column("exit_reason", ColumnType.CHOICE, choices=EXIT_REASONS),
+        Column("exit_regretted", ColumnType.BOOL),
+        Column("salary", ColumnType.FLOAT, minimum=0),
+        Column("pay_band_min", ColumnType.FLOAT, minimum=0),
+        Column("pay_band_max", ColumnType.FLOAT, minimum=0),
+        Column("last_promotion_date", ColumnType.DATE),
+        *(Column(attribute, max_length=100) for attribute in PROTECTED),
+    )
+    key = ("hris_id",)
+
+    def __init__(self) -> None:
+        self.managers = ParentLinks("hris_id", "manager_id", "a person")
+        self.new_units: set[str] = set()
+        self.emails: dict[str, int] = {}
+        self.stored_emails: dict[str, str] | None = None
+
+    def check(self, rows: Parsed, ctx: Context) -> None:
+        if ctx.mapping.create_org_units:
+            stored = ctx.lookups.org_units()
+            self.new_units.update(c for c in rows.get("org_unit") if c is not None and c not in stored)
+        require_org_units(rows, ctx, "org_unit", self.new_units)
+        self.managers.check(rows, ctx, ctx.lookups.people())
+        lines = rows.lines.tolist()
+        for line, hired, left in zip(lines, rows.get("hire_date"), rows.get("exit_date"), strict=True):
+            if hired is not None and left is not None and left < hired:
+                ctx.problems.add(
+                    line, "exit_date", f"expected a date on or after hire_date {hired}, found {left}"
+                )
+        for line, low, high in zip(lines, rows.get("pay_band_min"), rows.get("pay_band_max"), strict=True):
+            if low is not None and high is not None and high < low:
+                ctx.problems.add(
+                    line, "pay_band_max", f"expected at least pay_band_min {low:g}, found {high:g}"
+                )
+        self._check_emails(rows, ctx)
+
+    def _check_emails(self, rows: Parsed, ctx: Context) -> None:
+        if "email" not in rows.values:
+            return
+        if self.stored_emails is None:
+            statement = select(func.lower(Person.email), Person.hris_id).where(Person.email.is_not(None))
+            self.stored_emails = dict(ctx.conn.execute(statement).tuples().all())
+        for line, hris_id, email in zip(
+            rows.lines.tolist(), rows.get("hris_id"), rows.get("email"), strict=True
+        ):
+            if email is None:
+                continue
+            if "@" not in email:
+                ctx.problems.add(line, "email", f"expected an email address, found {email!r}")
+            first = self.emails.setdefault(email.lower(), line)
+            owner = self.stored_emails.get(email.lower(), hris_id)
+            if first != line:
+                ctx.problems.add(line, "email", f"expected a unique email, found the same as row {first}")
+            elif owner != hris_id:
+                ctx.problems.add(
+                    line, "email", f"expected a unique email, found the one of stored person {owner!r}"
+                )
+
+    def check_end(self, ctx: Context) -> None:
+        manager = aliased(Person)
+        statement = select(Person.hris_id, manager.hris_id).join(manager, Person.manager_id == manager.id)
+        self.managers.check_end(ctx, lambda: dict(ctx.conn.execute(statement).tuples().all()))
+
+    def write(self, rows: Parsed, ctx: Context) -> None:
+        self._create_units(ctx)
+        people = ctx.lookups.people()
+        units = ctx.lookups.org_units()
+        managers = rows.get("manager_id")
+        manager_ids, later = self.managers.resolve(managers, people)
+        records = rows.records(
+            PERSON_FIELDS,
+            manager_id=manager_ids,
+            org_unit_id=[None if code is None else units[code] for code in rows.get("org_unit")],
+        )
+        outcome = ctx.upserter(Person.__table__, ("hris_id",), list(records[0])).write(records, want_ids=True)
+        people.update(zip(rows.get("hris_id"), outcome.ids, strict=True))
+        statuses = self.managers.defer(outcome.statuses, outcome.ids, managers, later)
+        ctx.counts.add(self._write_protected(rows, ctx, outcome.ids, statuses))
+
+    def write_end(self, ctx: Context) -> None:
+        self.managers.write_end(ctx, Person.__table__, "manager_id", ctx.lookups.people())
+
+    def _create_units(self, ctx: Context) -> None:
+        if not self.new_units:
+            return
+        units = ctx.lookups.org_units()
+        new = [{"code": c, "name": c, "kind": "department"} for c in sorted(self.new_units)]
+        statement = insert(OrgUnit).returning(OrgUnit.id, sort_by_parameter_order=True)
+        for record, row in zip(new, ctx.conn.execute(statement, new), strict=True):
+            units[record["code"]] = row[0]
+        self.new_units.clear()
+
+    def _write_protected(
+        self, rows: Parsed, ctx: Context, ids: list[int], statuses: list[Status]
+    ) -> list[Status]:
+        present = [a for a in PROTECTED if a in rows.values]
+        records: list[dict[str, Any]] = []
+        positions: list[int] = []
+        for attribute in present:
+            for position, value in enumerate(rows.get(attribute)):
+                if value is not None:
+                    records.append({"person_id": ids[position], "attribute": attribute, "value": value})
+                    positions.append(position)
+        if not records:
+            return statuses
+        upserter = ctx.upserter(ProtectedAttribute.__table__, ("person_id", "attribute"), ["value"])
+        result = list(statuses)
+        for position, status in zip(positions, upserter.write(records).statuses, strict=True):
+            if status is not Status.UNCHANGED and result[position] is Status.UNCHANGED:
+                result[position] = Status.UPDATED
+        return result

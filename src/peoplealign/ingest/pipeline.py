@@ -1,0 +1,179 @@
+"""One import, start to finish: pass 1 reads the whole file and validates it, keeping only keys;
+pass 2 reads it again and writes, inside the same single transaction. If anything is wrong nothing
+is written, and the user gets every problem's file, row and column."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pandas as pd
+from sqlalchemy import insert
+
+from peoplealign.errors import InvalidInputError
+from peoplealign.ingest.columns import ChunkParser, Parsed
+from peoplealign.ingest.keys import DuplicateKeys
+from peoplealign.ingest.kinds.base import Context, ImportKind
+from peoplealign.ingest.kinds.registry import KINDS
+from peoplealign.ingest.lookup import Lookups
+from peoplealign.ingest.mapping import Mapping, load_mapping
+from peoplealign.ingest.problems import ProblemLog
+from peoplealign.ingest.source import DEFAULT_CHUNK_ROWS, FileFacts, read_chunks, scan
+from peoplealign.store.engine import get_engine
+from peoplealign.store.models import ImportRun
+
+
+class Progress(Protocol):
+    def start(self, total_bytes: int) -> None: ...
+
+    def advance(self, done_bytes: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    kind: str
+    file: str
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    seconds: float
+    dry_run: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def kind_for(name: str) -> type[ImportKind]:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise InvalidInputError(f"unknown import kind {name!r}; expected one of {', '.join(KINDS)}") from None
+
+
+def import_file(
+    kind_name: str,
+    path: Path,
+    *,
+    url: str,
+    mapping_path: Path | None = None,
+    dry_run: bool = False,
+    actor: str = "system:import",
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> ImportSummary:
+    started = time.perf_counter()
+    started_at = dt.datetime.now(dt.UTC)
+    kind_type = kind_for(kind_name)
+    mapping = load_mapping(mapping_path, kind_type.column_names()) if mapping_path else Mapping()
+    facts = scan(path, mapping.format)
+    if progress is not None:
+        progress.start(facts.size * (1 if dry_run else 2))
+    reader = _Reader(kind_type, mapping, facts, chunk_rows, progress, today or dt.date.today())
+    with get_engine(url).begin() as conn:
+        ctx = Context(conn, path.name, reader.problems, mapping, Lookups(conn), today=reader.today)
+        kind = kind_type()
+        rows = reader.validate(kind, ctx)
+        if not dry_run:
+            for parsed in reader.rows():
+                kind.write(parsed, ctx)
+            kind.write_end(ctx)
+            conn.execute(
+                insert(ImportRun),
+                {
+                    "kind": kind_name,
+                    "file_name": path.name,
+                    "file_sha256": facts.sha256,
+                    "actor": actor,
+                    "started_at": started_at,
+                    "finished_at": dt.datetime.now(dt.UTC),
+                    "rows": rows,
+                    "inserted": ctx.counts.inserted,
+                    "updated": ctx.counts.updated,
+                    "unchanged": ctx.counts.unchanged,
+                },
+            )
+    counts = ctx.counts
+    return ImportSummary(
+        kind_name,
+        str(path),
+        rows,
+        counts.inserted,
+        counts.updated,
+        counts.unchanged,
+        round(time.perf_counter() - started, 3),
+        dry_run,
+    )
+
+
+class _Reader:
+    """Turns the file into parsed chunks the same way in both passes."""
+
+    def __init__(
+        self,
+        kind: type[ImportKind],
+        mapping: Mapping,
+        facts: FileFacts,
+        chunk_rows: int,
+        progress: Progress | None,
+        today: dt.date,
+    ) -> None:
+        self.kind = kind
+        self.mapping = mapping
+        self.facts = facts
+        self.chunk_rows = chunk_rows
+        self.progress = progress
+        self.today = today
+        self.problems = ProblemLog(facts.path.name)
+        self.parser = ChunkParser(kind.columns, mapping.dates, today)
+        self._header_checked: set[str] = set()
+
+    def rows(self, problems: ProblemLog | None = None) -> Iterator[Parsed]:
+        log = problems if problems is not None else ProblemLog(self.facts.path.name)
+        advance = self.progress.advance if self.progress is not None else None
+        for chunk in read_chunks(self.facts, log, self.chunk_rows, advance, self.mapping.delimiter):
+            frame = self.mapping.apply(chunk.frame, chunk.lines, log)
+            frame = self._check_columns(frame, int(chunk.lines[0]), log)
+            yield self.parser.parse(frame, chunk.lines, log)
+
+    def validate(self, kind: ImportKind, ctx: Context) -> int:
+        duplicates = DuplicateKeys(self.kind.key)
+        rows = 0
+        for parsed in self.rows(self.problems):
+            rows += len(parsed)
+            if all(k in parsed.raw.columns for k in self.kind.key):
+                duplicates.add(parsed.raw[list(self.kind.key)], parsed.lines)
+            kind.check(parsed, ctx)
+        duplicates.report(self.problems)
+        kind.check_end(ctx)
+        if rows == 0 and not self.problems:
+            self.problems.add(None, None, "the file has no data rows; expected a header row and data rows")
+        self.problems.raise_if_any()
+        return rows
+
+    def _check_columns(self, frame: pd.DataFrame, first_line: int, problems: ProblemLog) -> pd.DataFrame:
+        """Unknown and missing columns are reported once, then the import stops: rows would only echo them."""
+        header_line = 1 if self.facts.format == "csv" else first_line
+        before = problems.total
+        known = set(self.kind.column_names())
+        names = self.kind.column_names()
+        found = [str(c) for c in frame.columns]
+        for column in found:
+            if column not in known and column not in self._header_checked:
+                self._header_checked.add(column)
+                hint = "rename it in a mapping file (columns:) or list it under ignore:"
+                problems.add(
+                    header_line, column, f"unknown column; expected one of {', '.join(names)} ({hint})"
+                )
+        for spec in self.kind.columns:
+            if spec.required and spec.name not in frame.columns and spec.name not in self._header_checked:
+                self._header_checked.add(spec.name)
+                problems.add(header_line, spec.name, "required column is missing")
+        if problems.total > before:
+            problems.raise_if_any()
+        return frame

@@ -1,0 +1,214 @@
+"""Reading an import file in bounded chunks, so a million-row file never becomes a million Python rows.
+
+Before any row is read the file is scanned once as bytes: that gives its SHA-256 for the import record,
+strips a UTF-8 byte-order mark, rejects an empty file and finds the first byte that is not UTF-8 with
+its line, which a spreadsheet user can act on ("save it as UTF-8") where a codec traceback cannot.
+Row numbers are the file's own line numbers (CSV header = line 1), even with quoted multi-line cells.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pandas as pd
+
+from peoplealign.errors import InvalidInputError
+from peoplealign.ingest.problems import ProblemLog
+
+BOM = codecs.BOM_UTF8
+SCAN_BLOCK = 1 << 20
+DEFAULT_CHUNK_ROWS = 50_000
+
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    path: Path
+    sha256: str
+    size: int
+    has_bom: bool
+    format: str  # csv | jsonl
+
+
+@dataclass
+class Chunk:
+    """Up to `chunk_rows` rows as strings ("" when empty), with the line each row starts on."""
+
+    frame: pd.DataFrame
+    lines: np.ndarray
+
+
+def file_format(path: Path, declared: str | None = None) -> str:
+    if declared:
+        return declared
+    return "jsonl" if path.suffix.lower() in {".jsonl", ".ndjson", ".json"} else "csv"
+
+
+def scan(path: Path, declared_format: str | None = None) -> FileFacts:
+    """Hash the file and prove it is non-empty UTF-8, reading it once in 1 MiB blocks."""
+    if not path.is_file():
+        raise InvalidInputError(f"{path}: no such file")
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    size = 0
+    lines_before = 0
+    has_bom = False
+    meaningful = False
+    with path.open("rb") as handle:
+        while block := handle.read(SCAN_BLOCK):
+            if size == 0 and block.startswith(BOM):
+                has_bom = True
+            digest.update(block)
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                offset = size + exc.start
+                line = lines_before + block.count(b"\n", 0, exc.start) + 1
+                raise InvalidInputError(
+                    f"{path.name}: not valid UTF-8 at byte {offset} (line {line}); save it as UTF-8"
+                ) from None
+            lines_before += block.count(b"\n")
+            body = block[len(BOM) :] if size == 0 and has_bom else block
+            meaningful = meaningful or bool(body.strip())
+            size += len(block)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise InvalidInputError(
+                f"{path.name}: not valid UTF-8 at byte {size} (line {lines_before + 1}); save it as UTF-8"
+            ) from None
+    if not meaningful:
+        raise InvalidInputError(f"{path.name}: the file is empty; expected a header row and data rows")
+    return FileFacts(path, digest.hexdigest(), size, has_bom, file_format(path, declared_format))
+
+
+class _CountingReader:
+    """A text stream that reports how many bytes have been consumed, for the progress bar."""
+
+    def __init__(self, raw: IO[bytes], on_bytes: ProgressCallback | None) -> None:
+        self._raw = raw
+        self._text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        self._on_bytes = on_bytes
+        self._seen = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self._text:
+            yield line
+            if self._on_bytes is not None:
+                position = self._raw.tell()
+                if position - self._seen >= SCAN_BLOCK:
+                    self._on_bytes(position - self._seen)
+                    self._seen = position
+
+    def finish(self) -> None:
+        if self._on_bytes is not None:
+            self._on_bytes(self._raw.tell() - self._seen)
+
+
+def read_chunks(
+    facts: FileFacts,
+    problems: ProblemLog,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    on_bytes: ProgressCallback | None = None,
+    delimiter: str = ",",
+) -> Iterator[Chunk]:
+    """Rows that cannot be read at all (wrong field count, broken JSON) become problems and are skipped."""
+    if facts.format == "csv":
+        yield from _csv_chunks(facts, problems, chunk_rows, on_bytes, delimiter)
+    else:
+        yield from _jsonl_chunks(facts, problems, chunk_rows, on_bytes)
+
+
+def _csv_chunks(
+    facts: FileFacts, problems: ProblemLog, chunk_rows: int, on_bytes: ProgressCallback | None, delimiter: str
+) -> Iterator[Chunk]:
+    with facts.path.open("rb") as raw:
+        stream = _CountingReader(raw, on_bytes)
+        reader = csv.reader(iter(stream), delimiter=delimiter)
+        header = [name.strip() for name in next(reader, [])]
+        width = len(header)
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        previous_end = reader.line_num
+        for record in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if not any(record):
+                continue
+            if len(record) != width:
+                if len(record) < width or any(record[width:]):
+                    problems.add(start, None, f"expected {width} fields like the header, found {len(record)}")
+                    continue
+                record = record[:width]
+            rows.append(record)
+            lines.append(start)
+            if len(rows) >= chunk_rows:
+                yield _chunk(rows, header, lines)
+                rows, lines = [], []
+        if rows:
+            yield _chunk(rows, header, lines)
+        stream.finish()
+
+
+def _chunk(rows: list[list[str]], header: list[str], lines: list[int]) -> Chunk:
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    return Chunk(frame, np.asarray(lines, dtype=np.int64))
+
+
+def _json_records(
+    facts: FileFacts, problems: ProblemLog, on_bytes: ProgressCallback | None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    with facts.path.open("rb") as raw:
+        stream = _CountingReader(raw, on_bytes)
+        for number, text in enumerate(stream, start=1):
+            if not text.strip():
+                continue
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as exc:
+                problems.add(number, None, f"expected one JSON object per line ({exc.msg})")
+                continue
+            if not isinstance(record, dict):
+                problems.add(number, None, f"expected a JSON object, found {type(record).__name__}")
+                continue
+            yield number, {str(k): _as_text(v) for k, v in record.items()}
+        stream.finish()
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(_as_text(v) for v in value)
+    return str(value)
+
+
+def _jsonl_chunks(
+    facts: FileFacts, problems: ProblemLog, chunk_rows: int, on_bytes: ProgressCallback | None
+) -> Iterator[Chunk]:
+    records: list[dict[str, str]] = []
+    lines: list[int] = []
+    for number, record in _json_records(facts, problems, on_bytes):
+        records.append(record)
+        lines.append(number)
+        if len(records) >= chunk_rows:
+            yield _json_chunk(records, lines)
+            records, lines = [], []
+    if records:
+        yield _json_chunk(records, lines)
+
+
+def _json_chunk(records: list[dict[str, str]], lines: list[int]) -> Chunk:
+    frame = pd.DataFrame.from_records(records).astype(object).fillna("")
+    return Chunk(frame, np.asarray(lines, dtype=np.int64))
