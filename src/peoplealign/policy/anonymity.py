@@ -1,0 +1,318 @@
+"""Which aggregate cells an actor may see: k-suppression plus protection against differencing.
+
+Suppressing only cells with fewer than k people is not enough: a visible parent minus its visible
+children (or minus any pairwise-disjoint visible cells inside it, from any breakdown) can single out
+a small group. So the decision is taken once for the actor's *whole requestable lattice* (every cell
+of every breakdown of up to `max_dims` dimensions, the total included) and cached; every request
+then returns cells from that one consistent decision, so no sequence of requests, filters or
+breakdowns can be combined to isolate fewer than k people.
+
+The guarantee, checked until a fixed point: every visible cell has n >= k, and for every visible
+cell P and every family of pairwise-disjoint visible cells inside P, |P minus their union| is 0 or
+at least k. The search for such families works on "atoms" (people indistinguishable by the visible
+cells inside P) and gives up conservatively: if it cannot finish within its budget, it hides cells
+until it can, so a slow proof never becomes a leak.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+DIMENSIONS: tuple[str, ...] = ("department", "org_unit", "location", "level", "tenure_band")
+MAX_DIMS = 2
+REASON_SMALL = "fewer than {k} people"
+REASON_COMPLEMENTARY = "hidden so that other cells cannot be subtracted to reveal a small group"
+SEARCH_BUDGET = 20_000
+
+
+@dataclass(frozen=True)
+class Member:
+    """One person of a population: an opaque key and the dimension values used for breakdowns."""
+
+    key: str
+    dims: Mapping[str, Hashable]
+
+
+@dataclass(frozen=True, order=True)
+class CellKey:
+    """A cell of the lattice: the breakdown (dimension names, canonical order) and its values.
+    `scope` separates cells of different populations an actor can query (organisation vs team)."""
+
+    scope: str
+    dims: tuple[str, ...]
+    values: tuple[Hashable, ...]
+
+    def group(self) -> dict[str, Hashable]:
+        return dict(zip(self.dims, self.values, strict=True))
+
+
+@dataclass(frozen=True)
+class CellDecision:
+    n: int
+    visible: bool
+    reason: str | None
+    members: frozenset[str]
+
+
+@dataclass
+class Release:
+    """The decision for a whole lattice: look cells up, never recompute them per request."""
+
+    k: int
+    cells: dict[CellKey, CellDecision] = field(default_factory=dict)
+
+    def cells_for(
+        self, scope: str, by: Sequence[str], filters: Mapping[str, Hashable] | None = None
+    ) -> list[tuple[CellKey, CellDecision]]:
+        """The cells of one request: breakdown `by` restricted to `filters`, in a stable order."""
+        filters = dict(filters or {})
+        dims = canonical_dims([*by, *filters])
+        found = []
+        for key, decision in self.cells.items():
+            if key.scope != scope or key.dims != dims:
+                continue
+            group = key.group()
+            if all(group[d] == v for d, v in filters.items()):
+                found.append((key, decision))
+        return sorted(found, key=lambda item: tuple(_sortable(v) for v in item[0].values))
+
+    def visible_member_sets(self) -> list[frozenset[str]]:
+        return [d.members for d in self.cells.values() if d.visible]
+
+
+def _sortable(value: Hashable) -> tuple[int, str]:
+    return (1, "") if value is None else (0, f"{value:>12}" if isinstance(value, int) else str(value))
+
+
+def canonical_dims(dims: Iterable[str]) -> tuple[str, ...]:
+    chosen = set(dims)
+    unknown = chosen - set(DIMENSIONS)
+    if unknown:
+        raise ValueError(f"unknown dimension(s) {sorted(unknown)}")
+    return tuple(d for d in DIMENSIONS if d in chosen)
+
+
+def breakdowns(dimensions: Sequence[str] = DIMENSIONS, max_dims: int = MAX_DIMS) -> list[tuple[str, ...]]:
+    """Every breakdown an actor may request: the total, each dimension, each pair (up to max_dims)."""
+    dims = canonical_dims(dimensions)
+    return [combo for size in range(max_dims + 1) for combo in itertools.combinations(dims, size)]
+
+
+def lattice_cells(
+    population: Sequence[Member], scope: str, dimensions: Sequence[str] = DIMENSIONS, max_dims: int = MAX_DIMS
+) -> dict[CellKey, frozenset[str]]:
+    """All non-empty cells of all requestable breakdowns of a population."""
+    cells: dict[CellKey, set[str]] = {}
+    for combo in breakdowns(dimensions, max_dims):
+        for member in population:
+            key = CellKey(scope, combo, tuple(member.dims.get(d) for d in combo))
+            cells.setdefault(key, set()).add(member.key)
+    return {key: frozenset(members) for key, members in cells.items()}
+
+
+def _hide_rank(key: CellKey, n: int) -> tuple[int, int, int]:
+    """Which cell to give up first: the finest breakdown, then team-level cells, then the smallest."""
+    return (len(key.dims), int("org_unit" in key.dims), -n)
+
+
+class _SearchBudgetExceeded(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class _Attack:
+    """A witness: visible cell `parent` minus the disjoint visible `family` leaves 1..k-1 people."""
+
+    parent: int
+    family: tuple[int, ...]
+
+
+def _popcount(mask: int) -> int:
+    return mask.bit_count()
+
+
+def _atoms(parent: int, subcells: Sequence[int]) -> list[int]:
+    """Split the parent into groups of people that no visible sub-cell tells apart."""
+    atoms = [parent]
+    for cell in subcells:
+        split: list[int] = []
+        for atom in atoms:
+            inside, outside = atom & cell, atom & ~cell
+            split.extend(part for part in (inside, outside) if part)
+        atoms = split
+    return atoms
+
+
+def find_attack(
+    parent: int, visible: Iterable[int], k: int, known: int = 0, budget: int = SEARCH_BUDGET
+) -> _Attack | None:
+    """A family of pairwise-disjoint visible cells inside `parent` leaving 1..k-1 people, or None.
+
+    People in `known` (the actor themself) do not count in what is left: the actor learns nothing
+    from isolating their own answers. Exact search over atoms: pick the atom with the fewest covering
+    cells, then either cover it with one of them or leave it out (while fewer than k people are left
+    out). Raises `_SearchBudgetExceeded` when the proof would take longer than `budget` steps."""
+    subcells = sorted({c for c in visible if c & parent == c and c != parent}, key=_popcount, reverse=True)
+    atoms = _atoms(parent, [*subcells, known])
+    weights = [_popcount(a & ~known) for a in atoms]
+    cell_atoms = [sum(1 << i for i, a in enumerate(atoms) if a & cell) for cell in subcells]
+    covering = [sum(1 << i for i, c in enumerate(cell_atoms) if c >> atom & 1) for atom in range(len(atoms))]
+    overlapping = [sum(1 << j for j, d in enumerate(cell_atoms) if c & d) for c in cell_atoms]
+    failed: set[tuple[int, int]] = set()
+    steps = 0
+
+    def search(region: int, available: int, missed: int, chosen: tuple[int, ...]) -> tuple[int, ...] | None:
+        # `available`: bitmask of cells inside `region`, i.e. disjoint from everything chosen or left out.
+        nonlocal steps
+        steps += 1
+        if steps > budget:
+            raise _SearchBudgetExceeded
+        state = (region, missed)
+        if state in failed:
+            return None
+        best, best_count, forced = -1, 0, 0
+        remaining = region
+        while remaining:
+            low = remaining & -remaining
+            atom = low.bit_length() - 1
+            remaining ^= low
+            count = (covering[atom] & available).bit_count()
+            if not count:
+                forced |= low
+                missed += weights[atom]
+            elif best < 0 or count < best_count:
+                best, best_count = atom, count
+        if missed >= k:
+            failed.add(state)
+            return None
+        if best < 0:
+            # Leaving the parent whole is no attack: its own size was checked against k.
+            return chosen if missed >= 1 and chosen else None
+        region &= ~forced
+        options = covering[best] & available
+        while options:
+            low = options & -options
+            i = low.bit_length() - 1
+            options ^= low
+            found = search(region & ~cell_atoms[i], available & ~overlapping[i], missed, (*chosen, i))
+            if found is not None:
+                return found
+        if missed + weights[best] < k:
+            found = search(region & ~(1 << best), available & ~covering[best], missed + weights[best], chosen)
+            if found is not None:
+                return found
+        failed.add(state)
+        return None
+
+    family = search((1 << len(atoms)) - 1, (1 << len(subcells)) - 1, 0, ())
+    if family is None:
+        return None
+    return _Attack(parent, tuple(subcells[i] for i in family))
+
+
+def protect(
+    cells: Mapping[CellKey, frozenset[str]],
+    k: int,
+    fixed_visible: Sequence[frozenset[str]] = (),
+    known: frozenset[str] = frozenset(),
+    budget: int = SEARCH_BUDGET,
+) -> Release:
+    """Decide every cell of a lattice. `fixed_visible` are cells the actor already sees elsewhere
+    (e.g. organisation-wide figures every employee can read): they cannot be hidden but take part
+    in every attack considered. `known` are people whose data the actor holds anyway (themself)."""
+    universe = sorted(
+        {m for members in cells.values() for m in members} | {m for s in fixed_visible for m in s}
+    )
+    index = {key: i for i, key in enumerate(universe)}
+
+    def mask_of(members: frozenset[str]) -> int:
+        return sum(1 << index[m] for m in members)
+
+    masks = {key: mask_of(members) for key, members in cells.items()}
+    fixed = {mask_of(s) for s in fixed_visible}
+    known_mask = mask_of(frozenset(known) & frozenset(universe))
+    reasons: dict[CellKey, str] = {
+        key: REASON_SMALL.format(k=k) for key, members in cells.items() if len(members) < k
+    }
+
+    def visible_masks() -> set[int]:
+        return fixed | {m for key, m in masks.items() if key not in reasons}
+
+    owners: dict[int, list[CellKey]] = {}
+    for key, mask in masks.items():
+        owners.setdefault(mask, []).append(key)
+
+    def hide(mask: int) -> None:
+        for key in owners.get(mask, []):
+            reasons[key] = REASON_COMPLEMENTARY
+
+    def hideable(mask: int) -> bool:
+        return mask not in fixed and any(key not in reasons for key in owners.get(mask, []))
+
+    def rank(mask: int) -> tuple[int, int, int]:
+        return max(_hide_rank(key, _popcount(mask)) for key in owners[mask])
+
+    def needs_check(parent: int, current: set[int]) -> bool:
+        # A fixed cell with only fixed cells inside was already proven safe where it was decided.
+        return parent not in fixed or any(m & parent == m and m not in fixed for m in current)
+
+    for parent in sorted(visible_masks(), key=_popcount):
+        while parent in visible_masks():
+            current = visible_masks()
+            if not needs_check(parent, current):
+                break
+            try:
+                attack = find_attack(parent, current, k, known_mask, budget)
+            except _SearchBudgetExceeded:
+                inside = [m for m in current if m & parent == m and m != parent and hideable(m)]
+                victim = max(inside or [parent], key=rank)
+                if not hideable(victim):
+                    raise RuntimeError("fixed cells alone must be safe") from None
+                hide(victim)
+                continue
+            if attack is None:
+                break
+            candidates = [m for m in (attack.parent, *attack.family) if hideable(m)]
+            if not candidates:
+                raise RuntimeError("fixed cells alone must be safe")
+            hide(max(candidates, key=rank))
+
+    release = Release(k=k)
+    for key, members in cells.items():
+        reason = reasons.get(key)
+        release.cells[key] = CellDecision(len(members), reason is None, reason, members)
+    return release
+
+
+def population_fingerprint(population: Sequence[Member], scope: str) -> str:
+    """A stable digest of a population and its dimension values: the cache key of its decision."""
+    digest = hashlib.sha256(scope.encode())
+    for member in sorted(population, key=lambda m: m.key):
+        digest.update(repr((member.key, sorted(member.dims.items(), key=lambda kv: kv[0]))).encode())
+    return digest.hexdigest()
+
+
+_CACHE: dict[tuple[str, int, str], Release] = {}
+_CACHE_SIZE = 256
+
+
+def release_for(
+    population: Sequence[Member],
+    scope: str,
+    k: int,
+    fixed_visible: Sequence[frozenset[str]] = (),
+    known: frozenset[str] = frozenset(),
+) -> Release:
+    """The cached decision for a population as seen by one kind of actor (same inputs, same answer)."""
+    fixed_digest = hashlib.sha256(
+        repr((sorted(sorted(s) for s in fixed_visible), sorted(known))).encode()
+    ).hexdigest()
+    cache_key = (population_fingerprint(population, scope), k, fixed_digest)
+    if cache_key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[cache_key] = protect(lattice_cells(population, scope), k, fixed_visible, known)
+    return _CACHE[cache_key]

@@ -1,0 +1,159 @@
+"""Property tests: for random small organisations, no arithmetic over visible cells isolates < k people.
+
+The attacker here is independent of the implementation: it enumerates every union of pairwise-disjoint
+visible cells inside every visible cell (by brute force over sets), which also covers every pair of
+nested cells, across all breakdowns, requests and filters at once.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from peoplealign.policy.anonymity import (
+    REASON_COMPLEMENTARY,
+    Member,
+    breakdowns,
+    lattice_cells,
+    protect,
+)
+
+SETTINGS = settings(max_examples=150, deadline=None)
+
+
+def leaks(visible: Sequence[frozenset[str]], k: int, known: frozenset[str] = frozenset()) -> list[str]:
+    """Every way a visible cell minus disjoint visible sub-cells leaves 1..k-1 (unknown) people."""
+    found = []
+    cells = sorted(set(visible), key=len)
+    for parent in cells:
+        inside = [c for c in cells if c < parent]
+        unions = {frozenset()}
+        for cell in inside:
+            unions |= {u | cell for u in unions if not u & cell}
+        for union in unions - {frozenset()}:
+            rest = parent - union - known
+            if 0 < len(rest) < k:
+                found.append(f"{sorted(parent)} minus {sorted(union)} leaves {sorted(rest)}")
+    return found
+
+
+@st.composite
+def organisations(draw: st.DrawFn) -> list[Member]:
+    """Random people with random dimension values, an org tree (teams inside departments) and tiny
+    groups on purpose: few values per dimension and skewed draws."""
+    size = draw(st.integers(min_value=3, max_value=14))
+    departments = draw(st.integers(min_value=1, max_value=3))
+    teams_per_department = draw(st.integers(min_value=1, max_value=3))
+    seed = draw(st.integers(min_value=0, max_value=2**32 - 1))
+    rng = random.Random(seed)
+    people = []
+    for i in range(size):
+        department = rng.randrange(departments)
+        people.append(
+            Member(
+                key=f"p{i}",
+                dims={
+                    "department": f"D{department}",
+                    "org_unit": f"D{department}T{rng.randrange(teams_per_department)}",
+                    "location": rng.choice(["A", "A", "B", "C"]),
+                    "level": rng.choice([1, 2, 2, 3]),
+                    "tenure_band": rng.choice(["<1y", "1-2y", "2-5y"]),
+                },
+            )
+        )
+    return people
+
+
+@SETTINGS
+@given(people=organisations(), k=st.integers(min_value=2, max_value=5))
+def test_no_combination_of_visible_cells_isolates_a_small_group(people: list[Member], k: int) -> None:
+    release = protect(lattice_cells(people, "organisation"), k)
+    visible = release.visible_member_sets()
+    assert all(len(cell) >= k for cell in visible)
+    assert leaks(visible, k) == []
+
+
+@SETTINGS
+@given(
+    people=organisations(),
+    k=st.integers(min_value=2, max_value=4),
+    requests=st.lists(
+        st.tuples(
+            st.sampled_from(breakdowns()),
+            st.sampled_from(["department", "location", "level", "tenure_band", None]),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+)
+def test_repeated_requests_with_filters_stay_safe_and_consistent(
+    people: list[Member], k: int, requests: list[tuple[tuple[str, ...], str | None]]
+) -> None:
+    """An attacker who sends many requests with different breakdowns and filters sees cells of one
+    decision: asking again never changes an answer, and all answers together leak nothing."""
+    release = protect(lattice_cells(people, "organisation"), k)
+    seen: dict[tuple[object, ...], tuple[int, bool]] = {}
+    for by, filter_dim in requests:
+        filters = {}
+        if filter_dim is not None and filter_dim not in by and len(by) < 2:
+            filters = {filter_dim: people[0].dims[filter_dim]}
+        for key, decision in release.cells_for("organisation", by, filters):
+            previous = seen.setdefault((key.dims, key.values), (decision.n, decision.visible))
+            assert previous == (decision.n, decision.visible)
+    visible = [
+        release.cells[key].members
+        for key in release.cells
+        if (key.dims, key.values) in seen and release.cells[key].visible
+    ]
+    assert leaks(visible, k) == []
+
+
+@SETTINGS
+@given(people=organisations(), k=st.integers(min_value=2, max_value=4), data=st.data())
+def test_team_cells_cannot_be_subtracted_from_organisation_figures(
+    people: list[Member], k: int, data: st.DataObject
+) -> None:
+    """A manager sees their team's lattice next to organisation-wide figures every employee sees;
+    the combination is protected, with the manager's own answers not counting as a leak."""
+    team_size = data.draw(st.integers(min_value=1, max_value=len(people)))
+    team = people[:team_size]
+    manager = frozenset({people[-1].key}) if team_size < len(people) else frozenset()
+    organisation = protect(lattice_cells(people, "organisation", dimensions=()), k)
+    public = organisation.visible_member_sets()
+    release = protect(lattice_cells(team, "team"), k, fixed_visible=public, known=manager)
+    visible = public + release.visible_member_sets()
+    assert leaks(visible, k, known=manager) == []
+
+
+def test_parent_minus_children_is_prevented_by_complementary_suppression() -> None:
+    """Department D0 has 6 people: a team of 5 and a team of 1. Hiding only the small team would let
+    anyone compute it as D0 minus the big team, so the big team is hidden too."""
+    people = [
+        Member(f"p{i}", {"department": "D0", "org_unit": "big" if i < 5 else "small"}) for i in range(6)
+    ] + [Member(f"q{i}", {"department": "D1", "org_unit": "other"}) for i in range(6)]
+    cells = lattice_cells(people, "organisation", dimensions=("department", "org_unit"), max_dims=1)
+    release = protect(cells, 5)
+    by_value = {key.values: decision for key, decision in release.cells.items()}
+    assert by_value[("small",)].reason == "fewer than 5 people"
+    assert by_value[("big",)].reason == REASON_COMPLEMENTARY
+    assert by_value[("D0",)].visible and by_value[("D0",)].n == 6
+    assert leaks(release.visible_member_sets(), 5) == []
+
+
+def test_cross_partition_disjoint_cells_are_caught() -> None:
+    """Location B happens to lie inside department D0: D0 minus location B minus D0's level-2 cell
+    (disjoint from B by chance) isolates one person unless something is hidden."""
+    people = (
+        [Member(f"b{i}", {"department": "D0", "location": "B", "level": 1}) for i in range(5)]
+        + [Member(f"c{i}", {"department": "D0", "location": "A", "level": 2}) for i in range(5)]
+        + [Member("x", {"department": "D0", "location": "A", "level": 3})]
+        + [Member(f"o{i}", {"department": "D1", "location": "A", "level": 3}) for i in range(6)]
+    )
+    cells = lattice_cells(people, "organisation", dimensions=("department", "location", "level"), max_dims=1)
+    unprotected = [m for m in cells.values() if len(m) >= 5]
+    assert leaks(unprotected, 5), "the scenario must be an attack without protection"
+    release = protect(cells, 5)
+    assert leaks(release.visible_member_sets(), 5) == []
