@@ -1,0 +1,74 @@
+"""The web application factory: middleware, error pages, static files and the list of routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from peoplealign import __version__
+from peoplealign.store.engine import dispose_all, get_engine, resolve_url, session_factory
+from peoplealign.web import sessions
+from peoplealign.web.csrf import verify_csrf
+from peoplealign.web.error_pages import install_problem_handlers
+from peoplealign.web.ratelimit import LoginRateLimiter
+from peoplealign.web.routers import auth, organisation, system
+from peoplealign.web.secret_key import load_secret_key
+from peoplealign.web.security_headers import SecurityHeadersMiddleware
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+# Every area's router, in the order their routes are matched. Add yours here.
+ROUTERS = (
+    system.router,
+    auth.router,
+    organisation.router,
+)
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    yield
+    dispose_all()
+
+
+def create_app(db_url: str | None = None, *, secure_cookies: bool = True) -> FastAPI:
+    """The app for one database. The schema must already be current (`peoplealign serve` migrates).
+
+    `secure_cookies=False` is only for plain-HTTP deployments that are not on localhost: browsers
+    treat http://127.0.0.1 and http://localhost as secure, so Secure cookies work there."""
+    url = resolve_url(db_url)
+    app = FastAPI(
+        title="PeopleAlign",
+        version=__version__,
+        description="People analytics your employees can trust. Every read is checked against the "
+        "People Alignment Charter. Sign in through the web page first: the API uses the same session "
+        "cookie, and requests that change data must send the `X-CSRF-Token` header.",
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(verify_csrf)],
+        lifespan=_lifespan,
+    )
+    app.state.db_url = url
+    app.state.engine = get_engine(url)
+    app.state.session_factory = session_factory(url)
+    app.state.login_limiter = LoginRateLimiter()
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=load_secret_key(),
+        session_cookie=sessions.COOKIE_NAME,
+        max_age=sessions.MAX_AGE_SECONDS,
+        same_site="lax",
+        https_only=secure_cookies,
+    )
+    install_problem_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount(system.SWAGGER_STATIC, StaticFiles(directory=system.swagger_ui_dir()), name="swagger-ui")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

@@ -1,0 +1,45 @@
+"""Plotly figures built on the server; the page ships only their JSON, which `app.js` draws with
+the Plotly bundle served from the installed package."""
+
+from __future__ import annotations
+
+from peoplealign.alignment.organisation import OrgOverview, UnitView
+
+CHART_KIND = "department"
+BAR_COLOUR = "#2f5d8a"
+
+
+def chart_units(overview: OrgOverview) -> list[UnitView]:
+    """Departments when the tree has them, else the top-level units."""
+    return overview.units_of_kind(CHART_KIND) or list(overview.roots)
+
+
+def headcount_figure_json(units: list[UnitView]) -> str | None:
+    """A bar per unit with a shown headcount (withheld units are listed on the page instead)."""
+    import plotly.graph_objects as go
+
+    shown = sorted((u for u in units if u.headcount is not None), key=lambda u: u.headcount or 0)
+    if not shown:
+        return None
+    figure = go.Figure(
+        go.Bar(
+            x=[u.headcount for u in shown],
+            y=[u.name for u in shown],
+            orientation="h",
+            marker_color=BAR_COLOUR,
+            text=[u.headcount for u in shown],
+            textposition="auto",
+            hovertemplate="%{y}: %{x} people<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        height=120 + 32 * len(shown),
+        margin={"l": 8, "r": 16, "t": 8, "b": 40},
+        xaxis_title="Active people",
+        yaxis={"automargin": True},
+        font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 14},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+    )
+    # Inside a <script> element "</" would end it early; the JSON escape keeps the text identical.
+    return figure.to_json().replace("<", "\\u003c")

@@ -1,0 +1,1 @@
+"""One router per area of the product; `web/app.py` lists them."""

@@ -1,0 +1,92 @@
+"""Jinja2 set-up and the one `render` every page goes through, so the layout always knows who is
+signed in, which links they may see and the form token."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from peoplealign.accounts.roles import ALL_ROLES
+from peoplealign.policy.actor import Actor
+from peoplealign.web.csrf import FORM_FIELD, HEADER, csrf_token
+from peoplealign.web.navigation import item_for_view, navigation_for
+
+PRODUCT_NAME = "PeopleAlign"
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+ROLE_LABELS = {
+    "employee": "Employee",
+    "manager": "Manager",
+    "hr_partner": "HR business partner",
+    "analyst": "People analyst",
+    "executive": "Executive",
+    "admin": "Administrator",
+}
+
+
+@pass_context
+def csrf_field(context: Context) -> Markup:
+    """`{{ csrf_field() }}` inside every POST form: the hidden token `verify_csrf` checks."""
+    return Markup('<input type="hidden" name="{}" value="{}">').format(
+        context["csrf_field_name"], context["csrf_token"]
+    )
+
+
+def role_labels(roles: Iterable[str]) -> str:
+    held = set(roles)
+    return ", ".join(ROLE_LABELS.get(r, r) for r in ALL_ROLES if r in held)
+
+
+def plural(noun: str) -> str:
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+TEMPLATES.env.globals.update(csrf_field=csrf_field, role_labels=role_labels)
+TEMPLATES.env.filters["plural"] = plural
+
+
+def page_paths(routes: list[BaseRoute]) -> set[str]:
+    """Paths of the GET routes this app serves, so navigation links only to pages that exist."""
+    paths = set()
+    for route in routes:
+        if isinstance(route, Route) and "GET" in (route.methods or ()):
+            paths.add(route.path)
+        elif isinstance(route, Mount):
+            paths.update(route.path + p for p in page_paths(route.routes))
+    return paths
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    actor: Actor | None = getattr(request.state, "actor", None)
+    paths = page_paths(request.app.routes)
+    base = {
+        "product_name": PRODUCT_NAME,
+        "actor": actor,
+        "nav": navigation_for(actor.roles, paths) if actor else [],
+        "ethics_link": item_for_view("ethics_statement", paths),
+        "csrf_token": csrf_token(request),
+        "csrf_field_name": FORM_FIELD,
+        "csrf_header": HEADER,
+        "current_path": request.url.path,
+    }
+    return TEMPLATES.TemplateResponse(
+        request, template, {**base, **(context or {})}, status_code=status_code, headers=dict(headers or {})
+    )
