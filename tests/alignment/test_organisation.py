@@ -152,7 +152,9 @@ def test_parent_cycles_and_missing_parents_do_not_loop() -> None:
 def test_empty_organisation() -> None:
     overview = build_overview(OrgSnapshot((), ()), scope=OrgScope.DEPARTMENTS, k=K)
     assert overview.roots == []
+    assert overview.empty
     assert overview.to_dict()["headcount"] is None
+    assert not build_overview(_snapshot({5: 1}), scope=OrgScope.DEPARTMENTS, k=K).empty
 
 
 def test_overview_from_database_counts_only_active_people(db_url: str) -> None:
@@ -180,3 +182,4 @@ def test_overview_from_database_counts_only_active_people(db_url: str) -> None:
         "withheld": None,
         "children": [],
     }
+    assert overview.to_dict()["empty"] is False

@@ -101,6 +101,7 @@ class OrgOverview:
     withheld: Withheld | None
     units_by_kind: dict[str, int]
     roots: list[UnitView]
+    empty: bool  # nothing imported yet: no units and nobody employed
 
     def units_of_kind(self, kind: str) -> list[UnitView]:
         return [u for u in _walk(self.roots) if u.kind == kind]
@@ -113,6 +114,7 @@ class OrgOverview:
             "withheld": None if self.withheld is None else self.withheld.value,
             "units_by_kind": self.units_by_kind,
             "units": [u.to_dict() for u in self.roots],
+            "empty": self.empty,
         }
 
 
@@ -218,6 +220,7 @@ def build_overview(
         withheld=total_withheld,
         units_by_kind=dict(sorted(Counter(u.kind for u in tree.units.values()).items())),
         roots=roots,
+        empty=not tree.units and tree.total == 0,
     )
 
 

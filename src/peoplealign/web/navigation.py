@@ -3,7 +3,7 @@ and the page exists in this build."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from peoplealign.web.charter_rules import views_for_roles
@@ -24,13 +24,11 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 )
 
 
-def navigation_for(roles: Iterable[str], existing_paths: Iterable[str]) -> list[NavItem]:
+def navigation_for(roles: Iterable[str], page_exists: Callable[[str], bool]) -> list[NavItem]:
     allowed = views_for_roles(roles)
-    paths = set(existing_paths)
-    return [item for item in NAV_ITEMS if item.view in allowed and item.url in paths]
+    return [item for item in NAV_ITEMS if item.view in allowed and page_exists(item.url)]
 
 
-def item_for_view(view: str, existing_paths: Iterable[str]) -> NavItem | None:
+def item_for_view(view: str, page_exists: Callable[[str], bool]) -> NavItem | None:
     """The page for a view if it exists, for links that every signed-in user gets (the footer)."""
-    paths = set(existing_paths)
-    return next((i for i in NAV_ITEMS if i.view == view and i.url in paths), None)
+    return next((i for i in NAV_ITEMS if i.view == view and page_exists(i.url)), None)

@@ -12,8 +12,9 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
+from starlette.applications import Starlette
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import Match
 
 from peoplealign.accounts.roles import ALL_ROLES
 from peoplealign.policy.actor import Actor
@@ -56,15 +57,10 @@ TEMPLATES.env.globals.update(csrf_field=csrf_field, role_labels=role_labels)
 TEMPLATES.env.filters["plural"] = plural
 
 
-def page_paths(routes: list[BaseRoute]) -> set[str]:
-    """Paths of the GET routes this app serves, so navigation links only to pages that exist."""
-    paths = set()
-    for route in routes:
-        if isinstance(route, Route) and "GET" in (route.methods or ()):
-            paths.add(route.path)
-        elif isinstance(route, Mount):
-            paths.update(route.path + p for p in page_paths(route.routes))
-    return paths
+def serves_page(app: Starlette, path: str) -> bool:
+    """Whether a GET of `path` reaches a route, so navigation links only to pages that exist."""
+    scope = {"type": "http", "method": "GET", "path": path, "root_path": "", "path_params": {}}
+    return any(route.matches(scope)[0] is Match.FULL for route in app.router.routes)
 
 
 def render(
@@ -76,12 +72,15 @@ def render(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     actor: Actor | None = getattr(request.state, "actor", None)
-    paths = page_paths(request.app.routes)
+
+    def exists(path: str) -> bool:
+        return serves_page(request.app, path)
+
     base = {
         "product_name": PRODUCT_NAME,
         "actor": actor,
-        "nav": navigation_for(actor.roles, paths) if actor else [],
-        "ethics_link": item_for_view("ethics_statement", paths),
+        "nav": navigation_for(actor.roles, exists) if actor else [],
+        "ethics_link": item_for_view("ethics_statement", exists),
         "csrf_token": csrf_token(request),
         "csrf_field_name": FORM_FIELD,
         "csrf_header": HEADER,

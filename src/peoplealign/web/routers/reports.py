@@ -1,0 +1,38 @@
+"""`GET /api/v1/reports/survey`: the survey report for the signed-in user, same policy as the CLI."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from peoplealign.policy.aggregates import parse_breakdown
+from peoplealign.policy.engine import PolicyDenied
+from peoplealign.policy.gateway import PersonalData
+from peoplealign.web.deps import CurrentActor, DbSession
+from peoplealign.web.problems import AccessDenied
+
+router = APIRouter()
+
+SURVEY_PURPOSE = "survey_reporting"
+
+
+@router.get("/api/v1/reports/survey", tags=["reports"])
+def survey_report(
+    session: DbSession,
+    actor: CurrentActor,
+    metric: Annotated[str, Query(description="engagement | enps | favorability")] = "engagement",
+    by: Annotated[
+        str | None, Query(description="Up to two of department, org_unit, location, level, tenure_band.")
+    ] = None,
+    survey: Annotated[str | None, Query(description="Survey id or code (default: the latest).")] = None,
+) -> dict[str, Any]:
+    """Cells `{group, n, value, suppressed, reason}` and the threshold `k`. Groups under `k`, and
+    cells that would let such a group be computed by subtraction, come back with `n` and `value`
+    null and a reason. Managers see their own reporting subtree; employees organisation totals."""
+    reader = PersonalData(session, actor, SURVEY_PURPOSE)
+    try:
+        report = reader.survey_cells(metric, parse_breakdown(by), survey_id=survey)
+    except PolicyDenied as denied:
+        raise AccessDenied(str(denied)) from denied
+    return report.as_dict()

@@ -1,0 +1,75 @@
+"""Navigation follows the charter's views per role, and lists only pages that exist."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.testclient import TestClient
+from web_helpers import USERS, sign_in
+
+from peoplealign.alignment.organisation import OrgScope
+from peoplealign.policy.actor import Actor
+from peoplealign.web.app import create_app
+from peoplealign.web.charter_rules import org_scope_for_roles, views_for_roles
+from peoplealign.web.deps import require_view
+from peoplealign.web.navigation import navigation_for
+
+
+def _nav_links(page: str) -> list[str]:
+    nav = re.search(r'<nav class="main-nav" aria-label="Main">(.*?)</nav>', page, re.S)
+    assert nav
+    return re.findall(r'<a href="([^"]+)"', nav.group(1))
+
+
+def test_employee_sees_no_analyst_links(signed_in: Callable[[str], TestClient]) -> None:
+    page = signed_in("employee").get("/").text
+    assert _nav_links(page) == ["/"]
+    assert 'aria-current="page"' in page
+    assert "Employee" in page and "emp@example.org" in page
+
+
+def test_analyst_and_admin_see_the_api_docs(client: TestClient) -> None:
+    for role in ("analyst", "admin"):
+        sign_in(client, USERS[role][0])
+        assert _nav_links(client.get("/").text) == ["/", "/docs"]
+
+
+def test_links_appear_only_for_pages_that_exist() -> None:
+    assert [i.url for i in navigation_for({"employee"}, {"/"}.__contains__)] == ["/"]
+    every_page = {"/", "/ethics", "/docs"}.__contains__
+    assert [i.url for i in navigation_for({"employee"}, every_page)] == ["/", "/ethics"]
+    assert navigation_for(set(), every_page) == []
+
+
+def test_views_and_scope_come_from_the_charter() -> None:
+    assert "audit" in views_for_roles({"admin"})
+    assert "audit" not in views_for_roles({"employee", "manager"})
+    assert "api_docs" not in views_for_roles({"employee", "executive"})
+    assert org_scope_for_roles({"employee"}) is OrgScope.DEPARTMENTS
+    assert org_scope_for_roles({"employee", "manager"}) is OrgScope.OWN_SUBTREE
+    assert org_scope_for_roles({"employee", "executive"}) is OrgScope.ORGANISATION
+    assert org_scope_for_roles(set()) is OrgScope.DEPARTMENTS
+
+
+def test_require_view_refuses_roles_the_charter_does_not_name(org_url: str) -> None:
+    app = create_app(org_url)
+
+    @app.get("/audit-trail")
+    def audit_page(actor: Annotated[Actor, Depends(require_view("audit"))]) -> dict[str, str]:
+        return {"actor": actor.email}
+
+    @app.get("/api/v1/audit-trail")
+    def audit_api(actor: Annotated[Actor, Depends(require_view("audit"))]) -> dict[str, str]:
+        return {"actor": actor.email}
+
+    with TestClient(app, base_url="https://testserver") as client:
+        sign_in(client, USERS["employee"][0])
+        page = client.get("/audit-trail")
+        assert page.status_code == 403
+        assert "Not available to you" in page.text and "ask an administrator" in page.text
+        assert client.get("/api/v1/audit-trail").status_code == 403
+        sign_in(client, USERS["admin"][0])
+        assert client.get("/api/v1/audit-trail").json() == {"actor": "adm@example.org"}
