@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from peoplealign.cli import db, users
+from peoplealign.cli.serve import serve
 
 app = typer.Typer(
     name="peoplealign",
@@ -14,6 +15,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
+app.command("serve")(serve)
 
 
 def main() -> None:
