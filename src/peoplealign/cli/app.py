@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from peoplealign.cli import db, users
+from peoplealign.cli import db, demo, users
 from peoplealign.cli.serve import serve
 
 app = typer.Typer(
@@ -16,6 +16,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.command("serve")(serve)
+app.command("demo")(demo.demo)
 
 
 def main() -> None:
