@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from peoplealign.cli import db, demo, users
+from peoplealign.cli import audit, db, demo, imports, users
 from peoplealign.cli.serve import serve
 
 app = typer.Typer(
@@ -16,6 +16,8 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.command("serve")(serve)
+app.add_typer(audit.app, name="audit")
+app.command("import")(imports.import_command)
 app.command("demo")(demo.demo)
 
 

@@ -1,0 +1,311 @@
+"""The audit trail: an append-only, hash-chained log of every read of personal data and every change.
+
+Each event's hash covers its content and the previous event's hash, so altering, deleting or inserting
+any stored row breaks the chain at that row. A chain head kept beside the log (in `app_setting`)
+also catches removal of the newest events, which a chain alone cannot see.
+
+Events are written in the caller's transaction, so a change that is rolled back leaves no event;
+denials are written in a transaction of their own so they survive the caller's rollback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, event, select, text
+from sqlalchemy.orm import Session, SessionTransaction
+
+from peoplealign.errors import InvalidInputError
+from peoplealign.policy.actor import Actor
+from peoplealign.store.models import AppSetting, AuditEvent
+
+GENESIS_HASH = hashlib.sha256(b"peoplealign audit chain genesis").hexdigest()
+CHAIN_HEAD_KEY = "audit.chain_head"
+OUTCOMES = ("allowed", "denied", "changed", "error")
+
+# Any constant works; it only has to be the same for every writer of one database.
+_PG_CHAIN_LOCK = 7_318_442_019
+_LOCK_INFO_KEY = "peoplealign.audit.chain_locked_by"
+_VERIFY_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    events_checked: int
+    first_broken_id: int | None = None
+    reason: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "events_checked": self.events_checked,
+            "first_broken_id": self.first_broken_id,
+            "reason": self.reason,
+        }
+
+
+def canonical_time(moment: dt.datetime) -> str:
+    """UTC with microseconds: SQLite hands back naive datetimes, PostgreSQL aware ones in the
+    session's zone; both must hash to the same text."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def event_hash(
+    *,
+    occurred_at: dt.datetime,
+    actor: str,
+    action: str,
+    resource: str,
+    subject: str | None,
+    purpose: str | None,
+    outcome: str,
+    detail: Mapping[str, Any],
+    prev_hash: str,
+) -> str:
+    payload = {
+        "occurred_at": canonical_time(occurred_at),
+        "actor": actor,
+        "action": action,
+        "resource": resource,
+        "subject": subject,
+        "purpose": purpose,
+        "outcome": outcome,
+        "detail": detail,
+        "prev_hash": prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _hash_of(row: AuditEvent | Row[Any]) -> str:
+    return event_hash(
+        occurred_at=row.occurred_at,
+        actor=row.actor,
+        action=row.action,
+        resource=row.resource,
+        subject=row.subject,
+        purpose=row.purpose,
+        outcome=row.outcome,
+        detail=row.detail or {},
+        prev_hash=row.prev_hash,
+    )
+
+
+def _json_safe(detail: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What is stored must be exactly what was hashed, whatever types the caller passed."""
+    return dict(json.loads(json.dumps(dict(detail or {}), default=str, sort_keys=True)))
+
+
+def _actor_name(actor: Actor | str) -> str:
+    return actor if isinstance(actor, str) else actor.email
+
+
+def _chain_locked(session: Session) -> bool:
+    current = session.get_transaction()
+    return current is not None and session.info.get(_LOCK_INFO_KEY) is current
+
+
+def _lock_chain(session: Session) -> None:
+    """Serialise appenders and make the head we read next the true head.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite has no row locks; a write statement is the
+    only way to take the database write lock inside a transaction that may not have written yet."""
+    if _chain_locked(session):
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
+    else:
+        session.execute(text("UPDATE audit_event SET id = id WHERE 1 = 0"))
+    session.info[_LOCK_INFO_KEY] = session.get_transaction()
+
+
+def record(
+    session: Session,
+    actor: Actor | str,
+    action: str,
+    resource: str,
+    *,
+    subject: str | int | None = None,
+    purpose: str | None = None,
+    outcome: str = "allowed",
+    detail: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event in the caller's transaction."""
+    if outcome not in OUTCOMES:
+        raise InvalidInputError(f"audit outcome {outcome!r} is not one of {', '.join(OUTCOMES)}")
+    _lock_chain(session)
+    head = session.get(AppSetting, CHAIN_HEAD_KEY)
+    last = session.execute(
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    prev_hash = last.hash if last is not None else GENESIS_HASH
+    fields: dict[str, Any] = {
+        "occurred_at": dt.datetime.now(dt.UTC),
+        "actor": _actor_name(actor),
+        "action": action,
+        "resource": resource,
+        "subject": None if subject is None else str(subject),
+        "purpose": purpose,
+        "outcome": outcome,
+        "detail": _json_safe(detail),
+        "prev_hash": prev_hash,
+    }
+    row = AuditEvent(**fields, hash=event_hash(**fields))
+    session.add(row)
+    session.flush()
+    count = (head.value.get("count", 0) if head is not None else 0) + 1
+    value = {"last_id": row.id, "last_hash": row.hash, "count": count}
+    if head is None:
+        session.add(AppSetting(key=CHAIN_HEAD_KEY, value=value))
+    else:
+        head.value = value
+    session.flush()
+    return row
+
+
+def _holds_write_lock(session: Session) -> bool:
+    """Whether a separate connection appending now would wait on this session's transaction."""
+    if not session.in_transaction():
+        return False
+    if _chain_locked(session):
+        return True
+    if session.get_bind().dialect.name == "sqlite":
+        return bool(session.connection().connection.driver_connection.in_transaction)  # type: ignore[union-attr]
+    return False
+
+
+def record_denial(
+    session: Session,
+    actor: Actor | str,
+    action: str,
+    resource: str,
+    *,
+    subject: str | int | None = None,
+    purpose: str | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> None:
+    """Audit a refused request in a transaction of its own, so the caller's rollback keeps it.
+
+    If the caller's transaction already holds the chain (or SQLite's write lock), writing from a
+    second connection now would wait on it forever; the denial is then written the moment that
+    transaction ends, whether it commits or rolls back."""
+    bind = session.get_bind()
+
+    def write() -> None:
+        with Session(bind=bind) as own:
+            record(
+                own,
+                actor,
+                action,
+                resource,
+                subject=subject,
+                purpose=purpose,
+                outcome="denied",
+                detail=detail,
+            )
+            own.commit()
+
+    if not _holds_write_lock(session):
+        write()
+        return
+    pending: SessionTransaction = session.get_transaction()  # type: ignore[assignment]
+    done: list[bool] = []
+
+    def after_end(_session: Session, transaction: SessionTransaction) -> None:
+        if transaction is pending and not done:
+            done.append(True)
+            write()
+
+    event.listen(session, "after_transaction_end", after_end)
+
+
+def _iter_events(session: Session) -> Iterator[Row[Any]]:
+    """Plain rows in batches: a long log never fills the caller's identity map."""
+    table = AuditEvent.__table__
+    last_id: int | None = None
+    while True:
+        stmt = select(table).order_by(table.c.id).limit(_VERIFY_BATCH)
+        if last_id is not None:
+            stmt = stmt.where(table.c.id > last_id)
+        batch = list(session.execute(stmt))
+        if not batch:
+            return
+        yield from batch
+        last_id = batch[-1].id
+
+
+def verify(session: Session) -> VerifyResult:
+    """Walk the chain from the genesis and name the first event that does not fit."""
+    prev_hash = GENESIS_HASH
+    checked = 0
+    last: tuple[int, str] | None = None
+    for row in _iter_events(session):
+        if row.prev_hash != prev_hash:
+            return VerifyResult(
+                False,
+                checked,
+                row.id,
+                "its prev_hash does not match the event before it: an event was deleted or inserted "
+                "before it, or its prev_hash was altered",
+            )
+        if _hash_of(row) != row.hash:
+            return VerifyResult(False, checked, row.id, "its content does not match its hash: it was altered")
+        checked += 1
+        prev_hash = row.hash
+        last = (row.id, row.hash)
+    head = session.get(AppSetting, CHAIN_HEAD_KEY)
+    if head is None:
+        if last is None:
+            return VerifyResult(True, 0)
+        return VerifyResult(False, checked, last[0], "the chain head record is missing")
+    expected = head.value
+    if last is None or last[1] != expected.get("last_hash") or checked != expected.get("count"):
+        return VerifyResult(
+            False,
+            checked,
+            expected.get("last_id"),
+            f"the chain head records {expected.get('count')} events ending at event "
+            f"{expected.get('last_id')}, but the log holds {checked} ending at "
+            f"{last[0] if last else 'nothing'}: the newest events were deleted or events were appended "
+            "outside peoplealign",
+        )
+    return VerifyResult(True, checked)
+
+
+def query(
+    session: Session,
+    *,
+    subject: str | int | None = None,
+    actor: str | None = None,
+    limit: int = 100,
+) -> list[AuditEvent]:
+    """Newest first: a person's access log or one user's actions."""
+    stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if subject is not None:
+        stmt = stmt.where(AuditEvent.subject == str(subject))
+    if actor is not None:
+        stmt = stmt.where(AuditEvent.actor == actor.strip().lower())
+    return list(session.scalars(stmt))
+
+
+def event_as_dict(row: AuditEvent) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "occurred_at": canonical_time(row.occurred_at),
+        "actor": row.actor,
+        "action": row.action,
+        "resource": row.resource,
+        "subject": row.subject,
+        "purpose": row.purpose,
+        "outcome": row.outcome,
+        "detail": row.detail,
+        "hash": row.hash,
+    }
