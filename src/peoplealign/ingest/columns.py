@@ -59,7 +59,7 @@ class Parsed:
 
     values: dict[str, list[Any]]
     lines: np.ndarray
-    raw: pd.DataFrame
+    texts: dict[str, np.ndarray]
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -67,11 +67,9 @@ class Parsed:
     def get(self, name: str) -> list[Any]:
         return self.values.get(name) or [None] * len(self)
 
-    def records(self, names: Sequence[str], **computed: list[Any]) -> list[dict[str, Any]]:
-        """Row dicts of the named parsed columns plus computed columns (ids resolved from references)."""
-        keys = [*names, *computed]
-        columns = [*(self.get(n) for n in names), *computed.values()]
-        return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+    def columns(self, names: Sequence[str], **computed: list[Any]) -> dict[str, list[Any]]:
+        """The named parsed columns plus computed ones (such as ids resolved from references)."""
+        return {**{n: self.get(n) for n in names}, **computed}
 
 
 class ChunkParser:
@@ -93,11 +91,13 @@ class ChunkParser:
 
     def parse(self, frame: pd.DataFrame, lines: np.ndarray, problems: ProblemLog) -> Parsed:
         values: dict[str, list[Any]] = {}
+        texts: dict[str, np.ndarray] = {}
         for column in self.columns:
             if column.name not in frame.columns:
                 continue
-            text = frame[column.name].astype(str).str.strip()
-            empty = (text == "").to_numpy()
+            text = np.array([str(v).strip() for v in frame[column.name].tolist()], dtype=object)
+            texts[column.name] = text
+            empty = np.asarray(text == "", dtype=bool)
             if column.required and empty.any():
                 self._report(
                     problems,
@@ -107,15 +107,15 @@ class ChunkParser:
                     None,
                 )
             values[column.name] = self._parse_column(column, text, empty, lines, problems)
-        return Parsed(values, lines, frame)
+        return Parsed(values, lines, texts)
 
     def _parse_column(
-        self, column: Column, text: pd.Series, empty: np.ndarray, lines: np.ndarray, problems: ProblemLog
+        self, column: Column, text: np.ndarray, empty: np.ndarray, lines: np.ndarray, problems: ProblemLog
     ) -> list[Any]:
         if column.type in (ColumnType.INT, ColumnType.FLOAT):
             return self._numbers(column, text, empty, lines, problems)
         if column.type is ColumnType.TEXT:
-            too_long = (text.str.len() > column.max_length).to_numpy()
+            too_long = np.fromiter(map(len, text), dtype=np.int64, count=len(text)) > column.max_length
             if too_long.any():
                 self._report(
                     problems,
@@ -124,7 +124,7 @@ class ChunkParser:
                     lambda v: f"expected at most {column.max_length} characters, found {len(v)}",
                     text[too_long],
                 )
-            cells = text.to_numpy(dtype=object)
+            cells = text.copy()
             cells[empty] = None
             return cells.tolist()
         parse_one = self._value_parser(column)
@@ -146,9 +146,9 @@ class ChunkParser:
         return lookup[codes].tolist() if len(parsed) else [None] * len(text)
 
     def _numbers(
-        self, column: Column, text: pd.Series, empty: np.ndarray, lines: np.ndarray, problems: ProblemLog
+        self, column: Column, text: np.ndarray, empty: np.ndarray, lines: np.ndarray, problems: ProblemLog
     ) -> list[Any]:
-        numbers = pd.to_numeric(text.where(~empty, None), errors="coerce").to_numpy(dtype=float)
+        numbers = np.asarray(pd.to_numeric(text, errors="coerce"), dtype=float)
         invalid = np.isnan(numbers) & ~empty
         if column.type is ColumnType.INT:
             invalid |= ~np.isnan(numbers) & (numbers != np.round(numbers))
@@ -203,7 +203,8 @@ class ChunkParser:
 
         def parse(value: str) -> Any:
             try:
-                day = dt.datetime.strptime(value, fmt).date()
+                iso = fmt == ISO_DATE and len(value) == 10 and value[4] == value[7] == "-"
+                day = dt.date.fromisoformat(value) if iso else dt.datetime.strptime(value, fmt).date()
             except ValueError:
                 return _Invalid(f"expected a date {shown}, found {value!r}")
             if not column.future_ok and day > self.today:
@@ -218,10 +219,10 @@ class ChunkParser:
         lines: np.ndarray,
         column: Column,
         message: Callable[[str], str],
-        found: pd.Series | None,
+        found: np.ndarray | None,
     ) -> None:
         shown = min(len(lines), MAX_LISTED)
-        values = [""] * shown if found is None else found.iloc[:shown].tolist()
+        values = [""] * shown if found is None else found[:shown].tolist()
         for line, value in zip(lines[:shown].tolist(), values, strict=True):
             problems.add(int(line), column.name, message(value))
         problems.count_unlisted(len(lines) - shown)

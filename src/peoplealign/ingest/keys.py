@@ -20,9 +20,10 @@ class DuplicateKeys:
         self._hashes: list[np.ndarray] = []
         self._lines: list[np.ndarray] = []
 
-    def add(self, keys: pd.DataFrame, lines: np.ndarray) -> None:
-        normalised = keys.astype(str).apply(lambda s: s.str.strip())
-        self._hashes.append(pd.util.hash_pandas_object(normalised, index=False).to_numpy())
+    def add(self, texts: dict[str, np.ndarray], lines: np.ndarray) -> None:
+        """`texts`: the stripped cell text of each key column for one chunk."""
+        keys = pd.DataFrame({c: texts[c] for c in self.columns})
+        self._hashes.append(pd.util.hash_pandas_object(keys, index=False).to_numpy())
         self._lines.append(lines)
 
     def report(self, problems: ProblemLog) -> None:

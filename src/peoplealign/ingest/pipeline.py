@@ -5,11 +5,13 @@ is written, and the user gets every problem's file, row and column."""
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 import pandas as pd
 from sqlalchemy import insert
@@ -74,13 +76,16 @@ def import_file(
     facts = scan(path, mapping.format)
     if progress is not None:
         progress.start(facts.size * (1 if dry_run else 2))
-    reader = _Reader(kind_type, mapping, facts, chunk_rows, progress, today or dt.date.today())
-    with get_engine(url).begin() as conn:
+    with (
+        tempfile.TemporaryFile(prefix="peoplealign-import-") as spill,
+        get_engine(url).begin() as conn,
+    ):
+        reader = _Reader(kind_type, mapping, facts, chunk_rows, progress, today or dt.date.today(), spill)
         ctx = Context(conn, path.name, reader.problems, mapping, Lookups(conn), today=reader.today)
         kind = kind_type()
         rows = reader.validate(kind, ctx)
         if not dry_run:
-            for parsed in reader.rows():
+            for parsed in reader.validated():
                 kind.write(parsed, ctx)
             kind.write_end(ctx)
             conn.execute(
@@ -122,6 +127,7 @@ class _Reader:
         chunk_rows: int,
         progress: Progress | None,
         today: dt.date,
+        spill: IO[bytes],
     ) -> None:
         self.kind = kind
         self.mapping = mapping
@@ -132,23 +138,37 @@ class _Reader:
         self.problems = ProblemLog(facts.path.name)
         self.parser = ChunkParser(kind.columns, mapping.dates, today)
         self._header_checked: set[str] = set()
+        self._spill = spill
+        self._chunks = 0
 
-    def rows(self, problems: ProblemLog | None = None) -> Iterator[Parsed]:
-        log = problems if problems is not None else ProblemLog(self.facts.path.name)
+    def _parsed(self) -> Iterator[Parsed]:
         advance = self.progress.advance if self.progress is not None else None
-        for chunk in read_chunks(self.facts, log, self.chunk_rows, advance, self.mapping.delimiter):
-            frame = self.mapping.apply(chunk.frame, chunk.lines, log)
-            frame = self._check_columns(frame, int(chunk.lines[0]), log)
-            yield self.parser.parse(frame, chunk.lines, log)
+        for chunk in read_chunks(self.facts, self.problems, self.chunk_rows, advance, self.mapping.delimiter):
+            frame = self.mapping.apply(chunk.frame, chunk.lines, self.problems)
+            frame = self._check_columns(frame, int(chunk.lines[0]), self.problems)
+            yield self.parser.parse(frame, chunk.lines, self.problems)
+
+    def validated(self) -> Iterator[Parsed]:
+        """Pass 2 replays pass 1's parsed chunks from a temporary file instead of parsing the file again."""
+        self._spill.seek(0)
+        step = self.facts.size // max(1, self._chunks)
+        for _ in range(self._chunks):
+            values, lines = pickle.load(self._spill)
+            if self.progress is not None:
+                self.progress.advance(step)
+            yield Parsed(values, lines, {})
 
     def validate(self, kind: ImportKind, ctx: Context) -> int:
         duplicates = DuplicateKeys(self.kind.key)
         rows = 0
-        for parsed in self.rows(self.problems):
+        for parsed in self._parsed():
             rows += len(parsed)
-            if all(k in parsed.raw.columns for k in self.kind.key):
-                duplicates.add(parsed.raw[list(self.kind.key)], parsed.lines)
+            if all(k in parsed.texts for k in self.kind.key):
+                duplicates.add(parsed.texts, parsed.lines)
             kind.check(parsed, ctx)
+            if not self.problems:
+                pickle.dump((parsed.values, parsed.lines), self._spill, protocol=pickle.HIGHEST_PROTOCOL)
+                self._chunks += 1
         duplicates.report(self.problems)
         kind.check_end(ctx)
         if rows == 0 and not self.problems:

@@ -27,6 +27,7 @@ from peoplealign.ingest.problems import ProblemLog
 BOM = codecs.BOM_UTF8
 SCAN_BLOCK = 1 << 20
 DEFAULT_CHUNK_ROWS = 50_000
+REPORT_EVERY_LINES = 10_000
 
 ProgressCallback = Callable[[int], None]
 
@@ -92,27 +93,21 @@ def scan(path: Path, declared_format: str | None = None) -> FileFacts:
     return FileFacts(path, digest.hexdigest(), size, has_bom, file_format(path, declared_format))
 
 
-class _CountingReader:
-    """A text stream that reports how many bytes have been consumed, for the progress bar."""
+class _Text:
+    """The file as text, reporting bytes consumed to the progress bar at chunk boundaries (not per
+    line: a `tell()` per line would cost more than parsing it)."""
 
     def __init__(self, raw: IO[bytes], on_bytes: ProgressCallback | None) -> None:
         self._raw = raw
-        self._text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        self.stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         self._on_bytes = on_bytes
         self._seen = 0
 
-    def __iter__(self) -> Iterator[str]:
-        for line in self._text:
-            yield line
-            if self._on_bytes is not None:
-                position = self._raw.tell()
-                if position - self._seen >= SCAN_BLOCK:
-                    self._on_bytes(position - self._seen)
-                    self._seen = position
-
-    def finish(self) -> None:
+    def report(self) -> None:
         if self._on_bytes is not None:
-            self._on_bytes(self._raw.tell() - self._seen)
+            position = self._raw.tell()
+            self._on_bytes(position - self._seen)
+            self._seen = position
 
 
 def read_chunks(
@@ -133,8 +128,8 @@ def _csv_chunks(
     facts: FileFacts, problems: ProblemLog, chunk_rows: int, on_bytes: ProgressCallback | None, delimiter: str
 ) -> Iterator[Chunk]:
     with facts.path.open("rb") as raw:
-        stream = _CountingReader(raw, on_bytes)
-        reader = csv.reader(iter(stream), delimiter=delimiter)
+        text = _Text(raw, on_bytes)
+        reader = csv.reader(text.stream, delimiter=delimiter)
         header = [name.strip() for name in next(reader, [])]
         width = len(header)
         rows: list[list[str]] = []
@@ -142,7 +137,7 @@ def _csv_chunks(
         previous_end = reader.line_num
         for record in reader:
             start, previous_end = previous_end + 1, reader.line_num
-            if not any(record):
+            if not record:
                 continue
             if len(record) != width:
                 if len(record) < width or any(record[width:]):
@@ -152,11 +147,12 @@ def _csv_chunks(
             rows.append(record)
             lines.append(start)
             if len(rows) >= chunk_rows:
+                text.report()
                 yield _chunk(rows, header, lines)
                 rows, lines = [], []
+        text.report()
         if rows:
             yield _chunk(rows, header, lines)
-        stream.finish()
 
 
 def _chunk(rows: list[list[str]], header: list[str], lines: list[int]) -> Chunk:
@@ -168,12 +164,14 @@ def _json_records(
     facts: FileFacts, problems: ProblemLog, on_bytes: ProgressCallback | None
 ) -> Iterator[tuple[int, dict[str, str]]]:
     with facts.path.open("rb") as raw:
-        stream = _CountingReader(raw, on_bytes)
-        for number, text in enumerate(stream, start=1):
-            if not text.strip():
+        text = _Text(raw, on_bytes)
+        for number, line in enumerate(text.stream, start=1):
+            if number % REPORT_EVERY_LINES == 0:
+                text.report()
+            if not line.strip():
                 continue
             try:
-                record = json.loads(text)
+                record = json.loads(line)
             except json.JSONDecodeError as exc:
                 problems.add(number, None, f"expected one JSON object per line ({exc.msg})")
                 continue
@@ -181,7 +179,7 @@ def _json_records(
                 problems.add(number, None, f"expected a JSON object, found {type(record).__name__}")
                 continue
             yield number, {str(k): _as_text(v) for k, v in record.items()}
-        stream.finish()
+        text.report()
 
 
 def _as_text(value: object) -> str:

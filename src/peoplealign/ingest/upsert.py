@@ -1,13 +1,15 @@
 """Idempotent bulk writes: rows are matched to stored rows by natural key, so a re-import only touches
 what changed and can say how many rows were inserted, updated and unchanged.
 
-Existing rows are fetched per chunk with a row-value IN on the natural key (indexed on both
-SQLite and PostgreSQL); a table that was empty when the import began skips that look-up entirely.
+Rows travel as columns (name → list of values), never as a dict per row: on a million-row file the
+per-row objects would cost more than the database's own work. Existing rows are fetched per chunk
+with a row-value IN on the natural key (indexed on SQLite and PostgreSQL); a table that was empty
+when the import began skips that look-up entirely.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -15,6 +17,8 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, insert, select, tuple_, update
 
 LOOKUP_BATCH = 5_000
+
+Columns = dict[str, list[Any]]
 
 
 class Status(IntEnum):
@@ -45,8 +49,12 @@ class Outcome:
     ids: list[int]
 
 
+def with_default(values: list[Any], default: Any) -> list[Any]:
+    return [default if v is None else v for v in values]
+
+
 class Upserter:
-    """Writes records (dicts with `key` and `fields`) to one table and reports what each one did."""
+    """Writes rows to one table by natural key and reports what each row did."""
 
     def __init__(
         self, conn: Connection, table: Table, key: Sequence[str], fields: Sequence[str], preload: bool = False
@@ -59,11 +67,6 @@ class Upserter:
         self._preloaded: dict[tuple[Any, ...], tuple[Any, ...]] | None = None
         if preload:
             self._preloaded = self._fetch(None)
-        self._update = (
-            update(table)
-            .where(table.c.id == bindparam("_id"))
-            .values({f: bindparam(f"_new_{f}") for f in self.fields})
-        )
 
     def existing(self, keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], tuple[Any, ...]]:
         """Stored (id, *fields) by natural key for the given keys."""
@@ -73,11 +76,14 @@ class Upserter:
             return {}
         return self._fetch(keys)
 
-    def _fetch(self, keys: list[tuple[Any, ...]] | None) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    def _fetch(
+        self, keys: list[tuple[Any, ...]] | None, with_fields: bool = True
+    ) -> dict[tuple[Any, ...], tuple[Any, ...]]:
         """`keys=None` loads the whole table: for small tables whose key may hold NULLs (IN never matches)."""
         columns = [self.table.c[k] for k in self.key]
         target = tuple_(*columns) if len(columns) > 1 else columns[0]
-        selected = [self.table.c.id, *columns, *(self.table.c[f] for f in self.fields)]
+        fields = self.fields if with_fields else ()
+        selected = [self.table.c.id, *columns, *(self.table.c[f] for f in fields)]
         width = len(columns)
         statements = [select(*selected)]
         if keys is not None:
@@ -92,44 +98,120 @@ class Upserter:
                 found[tuple(row[1 : 1 + width])] = (row[0], *row[1 + width :])
         return found
 
-    def write(self, records: list[dict[str, Any]], want_ids: bool = False) -> Outcome:
-        keys = [tuple(r[k] for k in self.key) for r in records]
+    def write(self, columns: Columns, want_ids: bool = False) -> Outcome:
+        size = len(next(iter(columns.values())))
+        if self.empty_at_start and self._preloaded is None and not want_ids:
+            bulk_insert(self.conn, self.table, columns, range(size))
+            return Outcome([Status.INSERTED] * size, [0] * size)
+        keys = list(zip(*(columns[k] for k in self.key), strict=True))
         stored = self.existing(keys)
         statuses: list[Status] = []
         ids: list[int] = []
-        new: list[dict[str, Any]] = []
-        new_positions: list[int] = []
-        changed: list[dict[str, Any]] = []
-        for position, (key, record) in enumerate(zip(keys, records, strict=True)):
+        new: list[int] = []
+        changed: list[int] = []
+        values = list(zip(*(columns[f] for f in self.fields), strict=True)) if self.fields else [()] * size
+        for position, (key, row) in enumerate(zip(keys, values, strict=True)):
             current = stored.get(key)
             if current is None:
                 statuses.append(Status.INSERTED)
                 ids.append(0)
-                new.append(record)
-                new_positions.append(position)
+                new.append(position)
                 continue
             ids.append(current[0])
-            if all(_same(record[f], old) for f, old in zip(self.fields, current[1:], strict=True)):
+            if all(_same(value, old) for value, old in zip(row, current[1:], strict=True)):
                 statuses.append(Status.UNCHANGED)
                 continue
             statuses.append(Status.UPDATED)
-            changed.append({"_id": current[0], **{f"_new_{f}": record[f] for f in self.fields}})
+            changed.append(position)
         if new:
-            if want_ids or self._preloaded is not None:
-                statement = insert(self.table).returning(self.table.c.id, sort_by_parameter_order=True)
-                for position, row in zip(new_positions, self.conn.execute(statement, new), strict=True):
-                    ids[position] = row[0]
-            else:
-                self.conn.execute(insert(self.table), new)
+            self._insert(columns, new, ids, want_ids or self._preloaded is not None)
             if self._preloaded is not None:
-                for position in new_positions:
-                    self._preloaded[keys[position]] = (
-                        ids[position],
-                        *(records[position][f] for f in self.fields),
-                    )
+                for position in new:
+                    self._preloaded[keys[position]] = (ids[position], *values[position])
         if changed:
-            self.conn.execute(self._update, changed)
+            fields = {f: [columns[f][p] for p in changed] for f in self.fields}
+            bulk_update(self.conn, self.table, [ids[p] for p in changed], fields)
         return Outcome(statuses, ids)
+
+    def _insert(self, columns: Columns, positions: list[int], ids: list[int], want_ids: bool) -> None:
+        """Insert, then read the new ids back by natural key: RETURNING with many rows degrades to
+        one statement per row on SQLite."""
+        bulk_insert(self.conn, self.table, columns, positions)
+        if not want_ids:
+            return
+        keys = [tuple(columns[k][p] for k in self.key) for p in positions]
+        found = self._fetch(keys, with_fields=False)
+        for position, key in zip(positions, keys, strict=True):
+            ids[position] = found[key][0]
+
+
+def bulk_insert(conn: Connection, table: Table, columns: Columns, positions: Sequence[int]) -> None:
+    """Plain DB-API executemany of pre-converted rows: per-row SQLAlchemy parameter processing costs more
+    than the database's own work on large files."""
+    if not len(positions):
+        return
+    everything = len(positions) == len(next(iter(columns.values())))
+    selected = {n: values if everything else [values[p] for p in positions] for n, values in columns.items()}
+    compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(columns))
+    _execute_many(conn, table, compiled, selected, len(positions), lambda name: name)
+
+
+def bulk_update(conn: Connection, table: Table, ids: list[int], fields: Columns) -> None:
+    """Set `fields` on the rows with these ids, one executemany, same conversions as `bulk_insert`."""
+    if not ids:
+        return
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("_id"))
+        .values({f: bindparam(f"_new_{f}") for f in fields})
+    )
+    compiled = statement.compile(dialect=conn.dialect)
+    values = {"_id": ids, **{f"_new_{f}": v for f, v in fields.items()}}
+    _execute_many(
+        conn, table, compiled, values, len(ids), lambda bind: bind.removeprefix("_new_").lstrip("_")
+    )
+
+
+def _execute_many(
+    conn: Connection,
+    table: Table,
+    compiled: Any,
+    values: Columns,
+    size: int,
+    column_of: Callable[[str], str],
+) -> None:
+    """Bind parameters in the compiled statement's order, converted by each column's type (memoised
+    per distinct value, since dates and codes repeat), with Python-side defaults filled in."""
+    order: list[str] = list(compiled.positiontup or []) if compiled.positional else list(compiled.binds)
+    prepared = []
+    for name in order:
+        column = table.c[column_of(name)]
+        if name not in values:
+            prepared.append([_default(table, column.name)] * size)
+            continue
+        process = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        prepared.append(_converted(values[name], process))
+    rows = list(zip(*prepared, strict=True))
+    params: list[Any] = rows if compiled.positional else [dict(zip(order, row, strict=True)) for row in rows]
+    conn.exec_driver_sql(compiled.string, params)
+
+
+def _default(table: Table, name: str) -> Any:
+    default = table.c[name].default
+    arg = getattr(default, "arg", None)
+    return arg(None) if callable(arg) else arg
+
+
+def _converted(values: list[Any], process: Callable[[Any], Any] | None) -> list[Any]:
+    if process is None:
+        return values
+    memo: dict[Any, Any] = {None: None}
+    out = []
+    for value in values:
+        if value not in memo:
+            memo[value] = process(value)
+        out.append(memo[value])
+    return out
 
 
 def _same(new: Any, old: Any) -> bool:

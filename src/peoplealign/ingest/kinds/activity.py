@@ -9,8 +9,9 @@ from peoplealign.ingest.kinds.base import (
     person_ids,
     require_known,
     require_people,
-    write_records,
+    write_columns,
 )
+from peoplealign.ingest.upsert import with_default
 from peoplealign.store.models import ActivityWeek
 
 
@@ -37,12 +38,7 @@ class ActivityImport(ImportKind):
         require_known(rows, ctx, "week_start", lambda day: day.weekday() == 0, "a Monday")
 
     def write(self, rows: Parsed, ctx: Context) -> None:
-        records = rows.records(
-            ["week_start", "hours", "after_hours", "meeting_hours", "pto_hours", "output"],
-            person_id=person_ids(rows, ctx),
-        )
-        for record in records:
-            for optional in ("after_hours", "meeting_hours", "pto_hours"):
-                if record[optional] is None:
-                    record[optional] = 0.0
-        write_records(ctx, ActivityWeek.__table__, ("person_id", "week_start"), records)
+        columns = rows.columns(["week_start", "hours", "output"], person_id=person_ids(rows, ctx))
+        for optional in ("after_hours", "meeting_hours", "pto_hours"):
+            columns[optional] = with_default(rows.get(optional), 0.0)
+        write_columns(ctx, ActivityWeek.__table__, ("person_id", "week_start"), columns)

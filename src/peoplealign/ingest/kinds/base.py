@@ -14,7 +14,7 @@ from peoplealign.ingest.columns import Column, Parsed
 from peoplealign.ingest.lookup import Lookups
 from peoplealign.ingest.mapping import Mapping
 from peoplealign.ingest.problems import MAX_LISTED, ProblemLog
-from peoplealign.ingest.upsert import Counts, Upserter
+from peoplealign.ingest.upsert import Columns, Counts, Upserter
 
 
 @dataclass
@@ -113,11 +113,8 @@ def org_unit_ids(rows: Parsed, ctx: Context, column: str) -> list[int | None]:
     return [None if code is None else units[code] for code in rows.get(column)]
 
 
-def write_records(
-    ctx: Context, table: Any, key: Sequence[str], records: list[dict[str, Any]], preload: bool = False
+def write_columns(
+    ctx: Context, table: Any, key: Sequence[str], columns: Columns, preload: bool = False
 ) -> None:
     """The common case: one table, counts straight from the upsert."""
-    if not records:
-        return
-    fields = list(records[0])
-    ctx.counts.add(ctx.upserter(table, key, fields, preload).write(records).statuses)
+    ctx.counts.add(ctx.upserter(table, key, list(columns), preload).write(columns).statuses)

@@ -8,7 +8,7 @@ from peoplealign.ingest.kinds.base import (
     ImportKind,
     person_ids,
     require_people,
-    write_records,
+    write_columns,
 )
 from peoplealign.store.models import CollaborationEdge
 
@@ -35,14 +35,10 @@ class CollaborationImport(ImportKind):
                 )
 
     def write(self, rows: Parsed, ctx: Context) -> None:
-        records = rows.records(
+        columns = rows.columns(
             ["period_start", "weight"],
             source_person_id=person_ids(rows, ctx, "source_hris_id"),
             target_person_id=person_ids(rows, ctx, "target_hris_id"),
         )
-        write_records(
-            ctx,
-            CollaborationEdge.__table__,
-            ("source_person_id", "target_person_id", "period_start"),
-            records,
-        )
+        key = ("source_person_id", "target_person_id", "period_start")
+        write_columns(ctx, CollaborationEdge.__table__, key, columns)

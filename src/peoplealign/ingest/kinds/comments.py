@@ -15,7 +15,7 @@ from peoplealign.ingest.kinds.base import (
     require_known,
     require_org_units,
     require_people,
-    write_records,
+    write_columns,
 )
 from peoplealign.store.models import Comment, Person
 
@@ -71,7 +71,7 @@ class CommentsImport(ImportKind):
         questions = ctx.lookups.questions()
         hris_ids = rows.get("hris_id")
         explicit_units = org_unit_ids(rows, ctx, "org_unit")
-        records = rows.records(
+        columns = rows.columns(
             ["source", "created_on"],
             external_id=rows.get("comment_id"),
             text_redacted=self.redactor.redact_many(rows.get("text")),
@@ -87,4 +87,4 @@ class CommentsImport(ImportKind):
                 for unit, h in zip(explicit_units, hris_ids, strict=True)
             ],
         )
-        write_records(ctx, Comment.__table__, ("external_id",), records)
+        write_columns(ctx, Comment.__table__, ("external_id",), columns)

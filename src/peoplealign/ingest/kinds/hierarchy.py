@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, update
-
 from peoplealign.ingest.columns import Parsed
 from peoplealign.ingest.keys import find_cycles
 from peoplealign.ingest.kinds.base import Context
-from peoplealign.ingest.upsert import Status
+from peoplealign.ingest.upsert import Status, bulk_update
 
 
 class ParentLinks:
@@ -87,9 +85,5 @@ class ParentLinks:
         return result
 
     def write_end(self, ctx: Context, table: Any, parent_id_column: str, known: dict[str, int]) -> None:
-        if not self.deferred:
-            return
-        statement = (
-            update(table).where(table.c.id == bindparam("_id")).values({parent_id_column: bindparam("_pid")})
-        )
-        ctx.conn.execute(statement, [{"_id": d["_id"], "_pid": known[d["_parent"]]} for d in self.deferred])
+        ids = [d["_id"] for d in self.deferred]
+        bulk_update(ctx.conn, table, ids, {parent_id_column: [known[d["_parent"]] for d in self.deferred]})

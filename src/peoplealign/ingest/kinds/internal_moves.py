@@ -10,7 +10,7 @@ from peoplealign.ingest.kinds.base import (
     person_ids,
     require_org_units,
     require_people,
-    write_records,
+    write_columns,
 )
 from peoplealign.store.models import InternalMove
 
@@ -39,10 +39,10 @@ class InternalMovesImport(ImportKind):
         require_org_units(rows, ctx, "to_org_unit")
 
     def write(self, rows: Parsed, ctx: Context) -> None:
-        records = rows.records(
+        columns = rows.columns(
             ["move_date", "kind", "from_title", "to_title", "from_level", "to_level"],
             person_id=person_ids(rows, ctx),
             from_org_unit_id=org_unit_ids(rows, ctx, "from_org_unit"),
             to_org_unit_id=org_unit_ids(rows, ctx, "to_org_unit"),
         )
-        write_records(ctx, InternalMove.__table__, ("person_id", "move_date"), records)
+        write_columns(ctx, InternalMove.__table__, ("person_id", "move_date"), columns)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import insert, select
 
 from peoplealign.ingest.columns import Column, ColumnType, Parsed
-from peoplealign.ingest.kinds.base import Context, ImportKind, person_ids, require_people, write_records
+from peoplealign.ingest.kinds.base import Context, ImportKind, person_ids, require_people, write_columns
 from peoplealign.ingest.kinds.catalogue import Catalogue
 from peoplealign.ingest.kinds.skills import skill_catalogue
+from peoplealign.ingest.upsert import with_default
 from peoplealign.store.models import Enrollment, LearningProgram, LearningProgramSkill
 
 
@@ -54,15 +55,13 @@ class LearningImport(ImportKind):
                 taught.setdefault(code, [s.strip() for s in skills.split(";") if s.strip()])
         programs.ensure(entries)
         self._link_skills(ctx, programs, taught)
-        records = rows.records(
-            ["enrolled_on", "completed_on", "hours_completed"],
+        columns = rows.columns(
+            ["enrolled_on", "completed_on"],
+            hours_completed=with_default(rows.get("hours_completed"), 0.0),
             person_id=person_ids(rows, ctx),
             program_id=[programs[code] for code in rows.get("program_code")],
         )
-        for record in records:
-            if record["hours_completed"] is None:
-                record["hours_completed"] = 0.0
-        write_records(ctx, Enrollment.__table__, ("person_id", "program_id", "enrolled_on"), records)
+        write_columns(ctx, Enrollment.__table__, ("person_id", "program_id", "enrolled_on"), columns)
 
     def _link_skills(self, ctx: Context, programs: Catalogue, taught: dict[str, list[str]]) -> None:
         if not taught:

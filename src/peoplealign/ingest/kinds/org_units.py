@@ -8,6 +8,7 @@ from sqlalchemy.orm import aliased
 from peoplealign.ingest.columns import Column, ColumnType, Parsed
 from peoplealign.ingest.kinds.base import Context, ImportKind
 from peoplealign.ingest.kinds.hierarchy import ParentLinks
+from peoplealign.ingest.upsert import with_default
 from peoplealign.store.models import OrgUnit
 
 UNIT_KINDS = ("company", "division", "department", "team")
@@ -40,11 +41,11 @@ class OrgUnitsImport(ImportKind):
         known = ctx.lookups.org_units()
         parent_codes = rows.get("parent_code")
         parent_ids, later = self.parents.resolve(parent_codes, known)
-        records = rows.records(["code", "name", "kind", "cost_center"], parent_id=parent_ids)
-        for record in records:
-            record["kind"] = record["kind"] or "team"
-        upserter = ctx.upserter(OrgUnit.__table__, ("code",), list(records[0]))
-        outcome = upserter.write(records, want_ids=True)
+        columns = rows.columns(
+            ["code", "name", "cost_center"], kind=with_default(rows.get("kind"), "team"), parent_id=parent_ids
+        )
+        upserter = ctx.upserter(OrgUnit.__table__, ("code",), list(columns))
+        outcome = upserter.write(columns, want_ids=True)
         known.update(zip(rows.get("code"), outcome.ids, strict=True))
         ctx.counts.add(self.parents.defer(outcome.statuses, outcome.ids, parent_codes, later))
 

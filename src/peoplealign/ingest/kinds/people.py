@@ -4,15 +4,13 @@ empty protected value leaves what is stored untouched."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import aliased
 
 from peoplealign.ingest.columns import Column, ColumnType, Parsed
 from peoplealign.ingest.kinds.base import Context, ImportKind, require_org_units
 from peoplealign.ingest.kinds.hierarchy import ParentLinks
-from peoplealign.ingest.upsert import Status
+from peoplealign.ingest.upsert import Columns, Status
 from peoplealign.store.models import OrgUnit, Person, ProtectedAttribute
 
 PROTECTED = ("gender", "age_band", "ethnicity", "disability")
@@ -108,12 +106,12 @@ class PeopleImport(ImportKind):
         units = ctx.lookups.org_units()
         managers = rows.get("manager_id")
         manager_ids, later = self.managers.resolve(managers, people)
-        records = rows.records(
+        columns = rows.columns(
             PERSON_FIELDS,
             manager_id=manager_ids,
             org_unit_id=[None if code is None else units[code] for code in rows.get("org_unit")],
         )
-        outcome = ctx.upserter(Person.__table__, ("hris_id",), list(records[0])).write(records, want_ids=True)
+        outcome = ctx.upserter(Person.__table__, ("hris_id",), list(columns)).write(columns, want_ids=True)
         people.update(zip(rows.get("hris_id"), outcome.ids, strict=True))
         statuses = self.managers.defer(outcome.statuses, outcome.ids, managers, later)
         ctx.counts.add(self._write_protected(rows, ctx, outcome.ids, statuses))
@@ -135,18 +133,20 @@ class PeopleImport(ImportKind):
         self, rows: Parsed, ctx: Context, ids: list[int], statuses: list[Status]
     ) -> list[Status]:
         present = [a for a in PROTECTED if a in rows.values]
-        records: list[dict[str, Any]] = []
+        columns: Columns = {"person_id": [], "attribute": [], "value": []}
         positions: list[int] = []
         for attribute in present:
             for position, value in enumerate(rows.get(attribute)):
                 if value is not None:
-                    records.append({"person_id": ids[position], "attribute": attribute, "value": value})
+                    columns["person_id"].append(ids[position])
+                    columns["attribute"].append(attribute)
+                    columns["value"].append(value)
                     positions.append(position)
-        if not records:
+        if not positions:
             return statuses
         upserter = ctx.upserter(ProtectedAttribute.__table__, ("person_id", "attribute"), ["value"])
         result = list(statuses)
-        for position, status in zip(positions, upserter.write(records).statuses, strict=True):
+        for position, status in zip(positions, upserter.write(columns).statuses, strict=True):
             if status is not Status.UNCHANGED and result[position] is Status.UNCHANGED:
                 result[position] = Status.UPDATED
         return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from peoplealign.ingest.columns import Column, Parsed
-from peoplealign.ingest.kinds.base import Context, ImportKind, write_records
+from peoplealign.ingest.kinds.base import Context, ImportKind, write_columns
 from peoplealign.ingest.kinds.skills import proficiency, skill_catalogue
 from peoplealign.store.models import RoleRequirement
 
@@ -21,7 +21,7 @@ class RoleRequirementsImport(ImportKind):
     def write(self, rows: Parsed, ctx: Context) -> None:
         skills = skill_catalogue(ctx)
         skills.ensure({code: {} for code in rows.get("skill_code")})
-        records = rows.records(
+        columns = rows.columns(
             ["job_title", "required_proficiency"], skill_id=[skills[c] for c in rows.get("skill_code")]
         )
-        write_records(ctx, RoleRequirement.__table__, ("job_title", "skill_id"), records)
+        write_columns(ctx, RoleRequirement.__table__, ("job_title", "skill_id"), columns)

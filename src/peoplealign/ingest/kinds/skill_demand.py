@@ -8,9 +8,10 @@ from peoplealign.ingest.kinds.base import (
     ImportKind,
     org_unit_ids,
     require_org_units,
-    write_records,
+    write_columns,
 )
 from peoplealign.ingest.kinds.skills import skill_catalogue
+from peoplealign.ingest.upsert import with_default
 from peoplealign.store.models import SkillDemand
 
 
@@ -32,14 +33,11 @@ class SkillDemandImport(ImportKind):
     def write(self, rows: Parsed, ctx: Context) -> None:
         skills = skill_catalogue(ctx)
         skills.ensure({code: {} for code in rows.get("skill_code")})
-        records = rows.records(
-            ["period_start", "demand_fte", "strategic_weight"],
+        columns = rows.columns(
+            ["period_start", "demand_fte"],
+            strategic_weight=with_default(rows.get("strategic_weight"), 1.0),
             skill_id=[skills[code] for code in rows.get("skill_code")],
             org_unit_id=org_unit_ids(rows, ctx, "org_unit"),
         )
-        for record in records:
-            if record["strategic_weight"] is None:
-                record["strategic_weight"] = 1.0
-        write_records(
-            ctx, SkillDemand.__table__, ("skill_id", "org_unit_id", "period_start"), records, preload=True
-        )
+        key = ("skill_id", "org_unit_id", "period_start")
+        write_columns(ctx, SkillDemand.__table__, key, columns, preload=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from peoplealign.ingest.columns import Column, ColumnType, Parsed
-from peoplealign.ingest.kinds.base import Context, ImportKind, person_ids, require_people, write_records
+from peoplealign.ingest.kinds.base import Context, ImportKind, person_ids, require_people, write_columns
 from peoplealign.ingest.kinds.catalogue import Catalogue
 from peoplealign.store.models import PersonSkill, Skill
 
@@ -41,9 +41,9 @@ class SkillsImport(ImportKind):
         ):
             entries.setdefault(code, {"name": name, "category": category})
         skills.ensure(entries)
-        records = rows.records(
+        columns = rows.columns(
             ["proficiency", "assessed_on", "source"],
             person_id=person_ids(rows, ctx),
             skill_id=[skills[code] for code in rows.get("skill_code")],
         )
-        write_records(ctx, PersonSkill.__table__, ("person_id", "skill_id"), records)
+        write_columns(ctx, PersonSkill.__table__, ("person_id", "skill_id"), columns)

@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import insert
 
 from peoplealign.ingest.columns import Column, ColumnType, Parsed
-from peoplealign.ingest.kinds.base import Context, ImportKind, org_unit_ids, require_org_units, write_records
+from peoplealign.ingest.kinds.base import Context, ImportKind, org_unit_ids, require_org_units, write_columns
 from peoplealign.ingest.kinds.catalogue import Catalogue
 from peoplealign.ingest.respondents import respondent_key, respondent_salt
 from peoplealign.store.models import Question, Response, Survey
@@ -121,7 +121,7 @@ class SurveyImport(ImportKind):
         person_units = ctx.lookups.person_units()
         units = org_unit_ids(rows, ctx, "org_unit")
         has_units = "org_unit" in rows.values
-        records = rows.records(
+        columns = rows.columns(
             ["value", "answered_on"],
             survey_id=[questions[k][1] for k in keys],
             question_id=[questions[k][0] for k in keys],
@@ -129,7 +129,7 @@ class SurveyImport(ImportKind):
             person_id=[people.get(r) for r in respondents],
             org_unit_id=units if has_units else [person_units.get(r) for r in respondents],
         )
-        write_records(ctx, Response.__table__, ("question_id", "respondent_key"), records)
+        write_columns(ctx, Response.__table__, ("question_id", "respondent_key"), columns)
 
     def _ensure_questions(
         self, ctx: Context, surveys: Catalogue

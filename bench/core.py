@@ -1,0 +1,219 @@
+"""Core benchmarks, one section each, all written to bench/results/core.json.
+
+Section "import": generates N people and M survey responses as CSV, imports them through the real
+`peoplealign import` code into a fresh SQLite file, and in the same run loads the same rows with a
+plain `pandas.read_csv(...).to_sql(...)` into another fresh file. Each load runs in its own
+subprocess so its peak RSS is its own. Figures are ratios against that baseline because these
+machines are noisy: target ≥ 0.5 of the plain load's rows/s while validating, peak RSS < 1 GB.
+
+    python bench/core.py                       # full size: 100k people, 1M responses
+    python bench/core.py --people 5000 --responses 50000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).parent / "results" / "core.json"
+QUESTIONS = 10
+UNITS = 60
+TARGET_RATIO = 0.5
+TARGET_RSS_MB = 1024
+
+
+# --- data ----------------------------------------------------------------------------------------
+
+
+def write_files(folder: Path, people: int, responses: int) -> dict[str, Path]:
+    """Made-up organisation: a unit tree, a manager tree, and answers to QUESTIONS questions."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(7)
+    codes = [f"U{i:03d}" for i in range(UNITS)]
+    units = pd.DataFrame(
+        {"code": codes, "name": [f"Unit {c}" for c in codes], "parent_code": [""] + ["U000"] * (UNITS - 1)}
+    )
+    ids = np.array([f"E{i:07d}" for i in range(people)])
+    managers = np.where(np.arange(people) == 0, "", ids[np.maximum(0, (np.arange(people) - 1) // 8)])
+    hire = pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(0, 3000, people), unit="D")
+    staff = pd.DataFrame(
+        {
+            "hris_id": ids,
+            "name": [f"Person {i}" for i in range(people)],
+            "email": [f"p{i}@example.org" for i in range(people)],
+            "manager_id": managers,
+            "org_unit": rng.choice(codes, people),
+            "job_title": rng.choice(["Engineer", "Analyst", "Designer", "Manager"], people),
+            "level": rng.integers(1, 8, people),
+            "hire_date": hire.strftime("%Y-%m-%d"),
+            "salary": rng.integers(40_000, 160_000, people),
+            "gender": rng.choice(["female", "male", "nonbinary"], people),
+        }
+    )
+    respondents = min(people, -(-responses // QUESTIONS))
+    answers = pd.DataFrame(
+        {
+            "survey_code": "ENG-2025",
+            "question_code": np.tile([f"Q{q:02d}" for q in range(QUESTIONS)], respondents)[:responses],
+            "respondent_id": np.repeat(ids[:respondents], QUESTIONS)[:responses],
+            "value": rng.integers(1, 6, responses),
+            "answered_on": "2025-03-10",
+        }
+    )
+    paths = {
+        "org-units": folder / "units.csv",
+        "people": folder / "people.csv",
+        "survey": folder / "survey.csv",
+    }
+    units.to_csv(paths["org-units"], index=False)
+    staff.to_csv(paths["people"], index=False)
+    answers.to_csv(paths["survey"], index=False)
+    return paths
+
+
+# --- workers (each runs in a subprocess) ---------------------------------------------------------
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker_import(db: Path, paths: dict[str, str]) -> dict[str, Any]:
+    from peoplealign.ingest.pipeline import import_file
+    from peoplealign.store.migrate import upgrade
+
+    url = f"sqlite:///{db}"
+    upgrade(url)
+    seconds: dict[str, float] = {}
+    rows: dict[str, int] = {}
+    for kind in ("org-units", "people", "survey"):
+        start = time.perf_counter()
+        summary = import_file(kind, Path(paths[kind]), url=url)
+        seconds[kind] = time.perf_counter() - start
+        rows[kind] = summary.inserted
+    return {"seconds": seconds, "rows": rows, "peak_rss_mb": peak_rss_mb()}
+
+
+def worker_baseline(db: Path, paths: dict[str, str]) -> dict[str, Any]:
+    import pandas as pd
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{db}")
+    seconds: dict[str, float] = {}
+    rows: dict[str, int] = {}
+    for kind in ("org-units", "people", "survey"):
+        start = time.perf_counter()
+        frame = pd.read_csv(paths[kind])
+        frame.to_sql(kind.replace("-", "_"), engine, index=False)
+        seconds[kind] = time.perf_counter() - start
+        rows[kind] = len(frame)
+    return {"seconds": seconds, "rows": rows, "peak_rss_mb": peak_rss_mb()}
+
+
+WORKERS: dict[str, Callable[[Path, dict[str, str]], dict[str, Any]]] = {
+    "import": worker_import,
+    "baseline": worker_baseline,
+}
+
+
+def run_worker(name: str, db: Path, paths: dict[str, Path]) -> dict[str, Any]:
+    payload = json.dumps({"db": str(db), "paths": {k: str(v) for k, v in paths.items()}})
+    done = subprocess.run(
+        [sys.executable, __file__, "--worker", name, payload], check=True, capture_output=True, text=True
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+# --- sections ------------------------------------------------------------------------------------
+
+
+def import_section(people: int, responses: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="peoplealign-bench-") as tmp:
+        folder = Path(tmp)
+        paths = write_files(folder, people, responses)
+        ours = run_worker("import", folder / "import.db", paths)
+        plain = run_worker("baseline", folder / "baseline.db", paths)
+    result: dict[str, Any] = {"sizes": {"people": people, "responses": responses}}
+    for kind in ("people", "survey"):
+        ours_rate = ours["rows"][kind] / ours["seconds"][kind]
+        plain_rate = plain["rows"][kind] / plain["seconds"][kind]
+        result[kind] = {
+            "rows": ours["rows"][kind],
+            "import_rows_per_s": round(ours_rate),
+            "to_sql_rows_per_s": round(plain_rate),
+            "ratio": round(ours_rate / plain_rate, 3),
+        }
+    result["import_peak_rss_mb"] = round(ours["peak_rss_mb"], 1)
+    result["to_sql_peak_rss_mb"] = round(plain["peak_rss_mb"], 1)
+    result["targets"] = {"ratio_at_least": TARGET_RATIO, "peak_rss_mb_below": TARGET_RSS_MB}
+    result["passed"] = (
+        all(result[k]["ratio"] >= TARGET_RATIO for k in ("people", "survey"))
+        and result["import_peak_rss_mb"] < TARGET_RSS_MB
+    )
+    return result
+
+
+def print_import(result: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    sizes = result["sizes"]
+    table = Table(title=f"import: {sizes['people']:,} people, {sizes['responses']:,} survey responses")
+    for column in ("file", "rows", "peoplealign import rows/s", "pandas to_sql rows/s", "ratio (≥ 0.5)"):
+        table.add_column(column)
+    for kind in ("people", "survey"):
+        row = result[kind]
+        table.add_row(
+            kind,
+            f"{row['rows']:,}",
+            f"{row['import_rows_per_s']:,}",
+            f"{row['to_sql_rows_per_s']:,}",
+            f"{row['ratio']:.2f}",
+        )
+    table.caption = (
+        f"peak RSS: import {result['import_peak_rss_mb']:.0f} MB (target < {TARGET_RSS_MB}), "
+        f"to_sql {result['to_sql_peak_rss_mb']:.0f} MB"
+    )
+    Console().print(table)
+
+
+def save(section: str, result: dict[str, Any], path: Path = RESULTS) -> None:
+    """Merge one section into the results file, so sections can be run and added separately."""
+    existing = json.loads(path.read_text()) if path.exists() else {}
+    existing[section] = result
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(existing, indent=2) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--responses", type=int, default=1_000_000)
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--worker", nargs=2, metavar=("NAME", "JSON"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        name, payload = args.worker
+        spec = json.loads(payload)
+        print(json.dumps(WORKERS[name](Path(spec["db"]), spec["paths"])))
+        return
+    result = import_section(args.people, args.responses)
+    print_import(result)
+    save("import", result, args.output)
+
+
+if __name__ == "__main__":
+    main()
