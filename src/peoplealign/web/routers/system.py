@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -9,6 +10,8 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+
+from peoplealign.errors import PeopleAlignError
 
 router = APIRouter()
 
@@ -23,9 +26,12 @@ def plotly_bundle_path() -> Path:
 
 
 def swagger_ui_dir() -> Path:
-    import swagger_ui_bundle
-
-    return Path(swagger_ui_bundle.swagger_ui_path)
+    """Swagger UI 5 (OpenAPI 3.1) as shipped in the `swagger-ui-py` package, found without importing
+    its framework adapters."""
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        raise PeopleAlignError("the swagger-ui-py package is missing; reinstall peoplealign")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
 
 
 @router.get("/healthz", tags=["operations"])
