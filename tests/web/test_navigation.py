@@ -12,6 +12,8 @@ from web_helpers import USERS, sign_in
 
 from peoplealign.alignment.organisation import OrgScope
 from peoplealign.policy.actor import Actor
+from peoplealign.policy.charter import apply, approve, default_yaml, load_default
+from peoplealign.store.engine import session_scope
 from peoplealign.web.app import create_app
 from peoplealign.web.charter_rules import org_scope_for_roles, views_for_roles
 from peoplealign.web.deps import require_view
@@ -38,20 +40,41 @@ def test_analyst_and_admin_see_the_api_docs(client: TestClient) -> None:
 
 
 def test_links_appear_only_for_pages_that_exist() -> None:
-    assert [i.url for i in navigation_for({"employee"}, {"/"}.__contains__)] == ["/"]
+    employee_views = views_for_roles(load_default(), {"employee"})
+    assert [i.url for i in navigation_for(employee_views, {"/"}.__contains__)] == ["/"]
     every_page = {"/", "/ethics", "/docs"}.__contains__
-    assert [i.url for i in navigation_for({"employee"}, every_page)] == ["/", "/ethics"]
+    assert [i.url for i in navigation_for(employee_views, every_page)] == ["/", "/ethics"]
     assert navigation_for(set(), every_page) == []
 
 
 def test_views_and_scope_come_from_the_charter() -> None:
-    assert "audit" in views_for_roles({"admin"})
-    assert "audit" not in views_for_roles({"employee", "manager"})
-    assert "api_docs" not in views_for_roles({"employee", "executive"})
-    assert org_scope_for_roles({"employee"}) is OrgScope.DEPARTMENTS
-    assert org_scope_for_roles({"employee", "manager"}) is OrgScope.OWN_SUBTREE
-    assert org_scope_for_roles({"employee", "executive"}) is OrgScope.ORGANISATION
-    assert org_scope_for_roles(set()) is OrgScope.DEPARTMENTS
+    charter = load_default()
+    assert "audit" in views_for_roles(charter, {"admin"})
+    assert "audit" not in views_for_roles(charter, {"employee", "manager"})
+    assert "api_docs" not in views_for_roles(charter, {"employee", "executive"})
+    assert org_scope_for_roles(charter, {"employee"}) is OrgScope.DEPARTMENTS
+    assert org_scope_for_roles(charter, {"employee", "manager"}) is OrgScope.OWN_SUBTREE
+    assert org_scope_for_roles(charter, {"employee", "executive"}) is OrgScope.ORGANISATION
+    assert org_scope_for_roles(charter, set()) is OrgScope.DEPARTMENTS
+
+
+def test_an_approved_charter_changes_what_the_web_shows(client: TestClient, org_url: str) -> None:
+    """Tighten k to 20 and let employees open only the ethics statement: the app follows at once."""
+    text = default_yaml().replace("k_aggregate: 5", "k_aggregate: 20")
+    text = text.replace(
+        "views: [home, town_hall, ethics_statement, my_data, workshops, check_ins]",
+        "views: [ethics_statement]",
+    )
+    with session_scope(org_url) as s:
+        version = apply(s, text, Actor.system("test")).version
+        approve(s, version, Actor(email="ceo@example.org", roles=frozenset({"executive"})), "tighter")
+    sign_in(client, USERS["employee"][0])
+    assert client.get("/").status_code == 403
+    sign_in(client, USERS["analyst"][0])
+    overview = client.get("/api/v1/organisation").json()
+    assert overview["k"] == 20
+    assert overview["headcount"] == 34
+    assert all(u["headcount"] is None for u in overview["units"][0]["children"])
 
 
 def test_require_view_refuses_roles_the_charter_does_not_name(org_url: str) -> None:

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from peoplealign.policy.actor import Actor
+from peoplealign.policy.charter import CharterDocument, active_charter
 from peoplealign.store.models import User
 from peoplealign.web.charter_rules import views_for_roles
 from peoplealign.web.problems import AccessDenied, LoginRequired
@@ -44,20 +45,30 @@ def current_user(request: Request, session: DbSession) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def current_actor(request: Request, user: CurrentUser) -> Actor:
+def current_charter(session: DbSession) -> CharterDocument:
+    """The charter in force for this request (FastAPI resolves it once per request)."""
+    return active_charter(session)
+
+
+CurrentCharter = Annotated[CharterDocument, Depends(current_charter)]
+
+
+def current_actor(request: Request, user: CurrentUser, charter: CurrentCharter) -> Actor:
+    """Also leaves the actor and the views the charter opens to them for the layout to render."""
     actor = Actor.from_user(user)
     request.state.actor = actor
+    request.state.views = views_for_roles(charter, actor.roles)
     return actor
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
-def require_view(view: str) -> Callable[[Actor], Actor]:
+def require_view(view: str) -> Callable[..., Actor]:
     """A dependency that lets through only actors whose roles the charter allows to open `view`."""
 
-    def check(actor: CurrentActor) -> Actor:
-        if view not in views_for_roles(actor.roles):
+    def check(actor: CurrentActor, charter: CurrentCharter) -> Actor:
+        if view not in views_for_roles(charter, actor.roles):
             raise AccessDenied(
                 "The People Alignment Charter does not give your roles access to this page. "
                 "If you need it for your work, ask an administrator."

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from peoplealign.web.charter_rules import views_for_roles
-
 
 @dataclass(frozen=True)
 class NavItem:
@@ -24,8 +22,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 )
 
 
-def navigation_for(roles: Iterable[str], page_exists: Callable[[str], bool]) -> list[NavItem]:
-    allowed = views_for_roles(roles)
+def navigation_for(views: Iterable[str], page_exists: Callable[[str], bool]) -> list[NavItem]:
+    """Links to the pages among `views` (what the charter opens to the actor) that exist."""
+    allowed = frozenset(views)
     return [item for item in NAV_ITEMS if item.view in allowed and page_exists(item.url)]
 
 

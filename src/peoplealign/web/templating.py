@@ -79,7 +79,7 @@ def render(
     base = {
         "product_name": PRODUCT_NAME,
         "actor": actor,
-        "nav": navigation_for(actor.roles, exists) if actor else [],
+        "nav": navigation_for(getattr(request.state, "views", ()), exists) if actor else [],
         "ethics_link": item_for_view("ethics_statement", exists),
         "csrf_token": csrf_token(request),
         "csrf_field_name": FORM_FIELD,

@@ -9,9 +9,10 @@ from fastapi.responses import Response
 
 from peoplealign.alignment.organisation import OrgOverview, organisation_overview
 from peoplealign.policy.actor import Actor
-from peoplealign.web.charter_rules import k_aggregate, org_scope_for_roles
+from peoplealign.policy.charter import CharterDocument
+from peoplealign.web.charter_rules import org_scope_for_roles
 from peoplealign.web.charts import chart_units, headcount_figure_json
-from peoplealign.web.deps import DbSession, require_view
+from peoplealign.web.deps import CurrentCharter, DbSession, require_view
 from peoplealign.web.templating import render
 
 router = APIRouter()
@@ -19,13 +20,14 @@ router = APIRouter()
 HomeActor = Annotated[Actor, Depends(require_view("home"))]
 
 
-def _overview(session: DbSession, actor: Actor) -> OrgOverview:
-    return organisation_overview(session, actor, scope=org_scope_for_roles(actor.roles), k=k_aggregate())
+def _overview(session: DbSession, actor: Actor, charter: CharterDocument) -> OrgOverview:
+    scope = org_scope_for_roles(charter, actor.roles)
+    return organisation_overview(session, actor, scope=scope, k=charter.k_aggregate)
 
 
 @router.get("/", name="home", include_in_schema=False)
-def home(request: Request, session: DbSession, actor: HomeActor) -> Response:
-    overview = _overview(session, actor)
+def home(request: Request, session: DbSession, actor: HomeActor, charter: CurrentCharter) -> Response:
+    overview = _overview(session, actor, charter)
     units = chart_units(overview)
     return render(
         request,
@@ -41,8 +43,8 @@ def home(request: Request, session: DbSession, actor: HomeActor) -> Response:
 
 
 @router.get("/api/v1/organisation", tags=["organisation"])
-def organisation(session: DbSession, actor: HomeActor) -> dict[str, Any]:
+def organisation(session: DbSession, actor: HomeActor, charter: CurrentCharter) -> dict[str, Any]:
     """Headcount and unit tree as the home page shows them to you: units with fewer than `k`
     people, and units that would let such a group be computed, have `headcount: null` and say why
     in `withheld` (`small` or `protects_small`)."""
-    return _overview(session, actor).to_dict()
+    return _overview(session, actor, charter).to_dict()
