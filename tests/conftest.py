@@ -3,7 +3,9 @@ PEOPLEALIGN_TEST_POSTGRES_URL is set, on PostgreSQL too (each test in a schema o
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,3 +76,34 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+DEMO_AS_OF = dt.date(2026, 11, 16)
+
+
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default demo (600 employees, seed 7, fixed as-of) built once per test run; pytest-xdist
+    workers share it through a file lock in their common temporary folder."""
+    from filelock import FileLock
+
+    from peoplealign.demo import generate_demo
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    target = shared / "demo-600-seed7.db"
+    with FileLock(str(target) + ".lock"):
+        if not target.exists():
+            building = shared / "demo-building.db"
+            generate_demo(f"sqlite:///{building}", employees=600, seed=7, as_of=DEMO_AS_OF, replace=True)
+            dispose_all()
+            building.rename(target)
+    return target
+
+
+@pytest.fixture
+def demo_url(demo_db_file: Path, tmp_path: Path) -> str:
+    """A private, writable copy of the default demo database."""
+    copy = tmp_path / "demo.db"
+    shutil.copyfile(demo_db_file, copy)
+    return f"sqlite:///{copy}"
