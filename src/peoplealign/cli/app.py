@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from peoplealign.cli import audit, db, demo, imports, users
+from peoplealign.cli.charter import app as charter_app
 from peoplealign.cli.serve import serve
 
 app = typer.Typer(
@@ -17,6 +18,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.command("serve")(serve)
 app.add_typer(audit.app, name="audit")
+app.add_typer(charter_app, name="charter")
 app.command("import")(imports.import_command)
 app.command("demo")(demo.demo)
 
