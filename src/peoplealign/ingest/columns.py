@@ -95,7 +95,7 @@ class ChunkParser:
         for column in self.columns:
             if column.name not in frame.columns:
                 continue
-            text = np.array([str(v).strip() for v in frame[column.name].tolist()], dtype=object)
+            text = np.array([v.strip() for v in frame[column.name].tolist()], dtype=object)
             texts[column.name] = text
             empty = np.asarray(text == "", dtype=bool)
             if column.required and empty.any():

@@ -78,6 +78,10 @@ class Mapping:
 
     def apply(self, frame: pd.DataFrame, lines: np.ndarray, problems: ProblemLog) -> pd.DataFrame:
         """Source strings in, canonical strings out; unknown columns are left for the caller to report."""
+        if not (
+            self.columns or self.ignore or self.values or self.constants or self.templates or self.derive
+        ):
+            return frame
         out = frame.rename(columns=self.columns)
         for derivation in self.derive:
             out[derivation.target] = self._derived(derivation, frame, lines, problems)
@@ -94,7 +98,8 @@ class Mapping:
         dropped = [
             c for c in frame.columns if c in self.ignore or (c in self.consumed() and c not in self.columns)
         ]
-        return out.drop(columns=[c for c in dropped if c in out.columns and c not in self.targets()])
+        kept = out.drop(columns=[c for c in dropped if c in out.columns and c not in self.targets()])
+        return kept.astype(object).fillna("")
 
     def targets(self) -> set[str]:
         return (

@@ -73,7 +73,7 @@ def import_file(
     started_at = dt.datetime.now(dt.UTC)
     kind_type = kind_for(kind_name)
     mapping = load_mapping(mapping_path, kind_type.column_names()) if mapping_path else Mapping()
-    facts = scan(path, mapping.format)
+    facts = scan(path, mapping.format, mapping.delimiter)
     if progress is not None:
         progress.start(facts.size * (1 if dry_run else 2))
     with (

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import insert
 
 from peoplealign.ingest.columns import Column, ColumnType, Parsed
 from peoplealign.ingest.kinds.base import Context, ImportKind, org_unit_ids, require_org_units, write_columns
 from peoplealign.ingest.kinds.catalogue import Catalogue
+from peoplealign.ingest.problems import MAX_LISTED
 from peoplealign.ingest.respondents import respondent_key, respondent_salt
 from peoplealign.store.models import Question, Response, Survey
 
@@ -53,8 +55,8 @@ class SurveyImport(ImportKind):
     def check(self, rows: Parsed, ctx: Context) -> None:
         require_org_units(rows, ctx, "org_unit")
         stored = ctx.lookups.questions()
-        firsts = _first_rows(rows)
-        for key, position in firsts.items():
+        index = QuestionIndex(rows)
+        for key, position in zip(index.keys, index.firsts, strict=True):
             self.surveys.setdefault(
                 key[0],
                 {
@@ -89,23 +91,21 @@ class SurveyImport(ImportKind):
                 "scale_min": scale[0],
                 "scale_max": scale[1],
             }
-        self._check_values(rows, ctx)
+        self._check_values(rows, ctx, index)
 
-    def _check_values(self, rows: Parsed, ctx: Context) -> None:
-        lows = [self.scales[k][0] if k in self.scales else None for k in _keys(rows)]
-        highs = [self.scales[k][1] if k in self.scales else None for k in _keys(rows)]
-        values = pd.Series(rows.get("value"), dtype=float)
-        outside = (
-            (values < pd.Series(lows, dtype=float)) | (values > pd.Series(highs, dtype=float))
-        ).to_numpy()
-        for position in outside.nonzero()[0][:20].tolist():
+    def _check_values(self, rows: Parsed, ctx: Context, index: QuestionIndex) -> None:
+        lows = index.per_row([self.scales[k][0] for k in index.keys], float)
+        highs = index.per_row([self.scales[k][1] for k in index.keys], float)
+        values = np.asarray(rows.get("value"), dtype=float)
+        outside = (values < lows) | (values > highs)
+        for position in outside.nonzero()[0][:MAX_LISTED].tolist():
             ctx.problems.add(
                 int(rows.lines[position]),
                 "value",
-                f"expected a value within the question's scale {lows[position]}–{highs[position]}, "
-                f"found {rows.get('value')[position]:g}",
+                f"expected a value within the question's scale {lows[position]:g}–{highs[position]:g}, "
+                f"found {values[position]:g}",
             )
-        ctx.problems.count_unlisted(max(0, int(outside.sum()) - 20))
+        ctx.problems.count_unlisted(max(0, int(outside.sum()) - MAX_LISTED))
 
     def write(self, rows: Parsed, ctx: Context) -> None:
         if self.salt is None:
@@ -113,21 +113,22 @@ class SurveyImport(ImportKind):
         surveys = Catalogue.of(ctx, Survey.__table__, ctx.lookups.surveys(), {"kind": "engagement"})
         surveys.ensure(self.surveys)
         questions = self._ensure_questions(ctx, surveys)
-        keys = _keys(rows)
-        respondents = rows.get("respondent_id")
-        codes, uniques = pd.factorize(pd.Series(respondents, dtype=object))
-        hashed = [respondent_key(self.salt, r) for r in uniques]
+        index = QuestionIndex(rows)
+        codes, respondents = pd.factorize(np.asarray(rows.get("respondent_id"), dtype=object))
         people = ctx.lookups.people()
         person_units = ctx.lookups.person_units()
-        units = org_unit_ids(rows, ctx, "org_unit")
-        has_units = "org_unit" in rows.values
+        by_respondent = _Expand(codes)
         columns = rows.columns(
             ["value", "answered_on"],
-            survey_id=[questions[k][1] for k in keys],
-            question_id=[questions[k][0] for k in keys],
-            respondent_key=[hashed[c] for c in codes],
-            person_id=[people.get(r) for r in respondents],
-            org_unit_id=units if has_units else [person_units.get(r) for r in respondents],
+            survey_id=index.per_row([questions[k][1] for k in index.keys]).tolist(),
+            question_id=index.per_row([questions[k][0] for k in index.keys]).tolist(),
+            respondent_key=by_respondent([respondent_key(self.salt, r) for r in respondents]),
+            person_id=by_respondent([people.get(r) for r in respondents]),
+            org_unit_id=(
+                org_unit_ids(rows, ctx, "org_unit")
+                if "org_unit" in rows.values
+                else by_respondent([person_units.get(r) for r in respondents])
+            ),
         )
         write_columns(ctx, Response.__table__, ("question_id", "respondent_key"), columns)
 
@@ -144,13 +145,38 @@ class SurveyImport(ImportKind):
         return questions
 
 
-def _keys(rows: Parsed) -> list[QuestionKey]:
-    return list(zip(rows.get("survey_code"), rows.get("question_code"), strict=True))
+class QuestionIndex:
+    """The distinct (survey, question) pairs of one chunk, found with vectorised hashing rather than a
+    tuple per row: `keys[i]` first occurs at row `firsts[i]`, and row r belongs to `keys[codes[r]]`."""
+
+    def __init__(self, rows: Parsed) -> None:
+        survey_codes, surveys = pd.factorize(
+            np.asarray(rows.get("survey_code"), dtype=object), use_na_sentinel=False
+        )
+        question_codes, questions = pd.factorize(
+            np.asarray(rows.get("question_code"), dtype=object), use_na_sentinel=False
+        )
+        combined = survey_codes.astype(np.int64) * (len(questions) + 1) + question_codes
+        self.codes, _ = pd.factorize(combined)
+        _, first_positions = np.unique(self.codes, return_index=True)
+        self.firsts: list[int] = first_positions.tolist()
+        self.keys: list[QuestionKey] = [
+            (surveys[survey_codes[i]], questions[question_codes[i]]) for i in self.firsts
+        ]
+
+    def per_row(self, per_key: list[Any], dtype: Any = object) -> np.ndarray:
+        table = np.empty(len(per_key), dtype=dtype)
+        table[:] = per_key
+        return table[self.codes]
 
 
-def _first_rows(rows: Parsed) -> dict[QuestionKey, int]:
-    """Position of the first row of each question in this chunk."""
-    firsts: dict[QuestionKey, int] = {}
-    for position, key in enumerate(_keys(rows)):
-        firsts.setdefault(key, position)
-    return firsts
+class _Expand:
+    """Spreads one value per distinct respondent back over the rows."""
+
+    def __init__(self, codes: np.ndarray) -> None:
+        self.codes = codes
+
+    def __call__(self, per_unique: list[Any]) -> list[Any]:
+        table = np.empty(len(per_unique), dtype=object)
+        table[:] = per_unique
+        return table[self.codes].tolist()
