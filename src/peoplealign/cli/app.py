@@ -6,6 +6,7 @@ import typer
 
 from peoplealign.cli import audit, db, demo, imports, users
 from peoplealign.cli.charter import app as charter_app
+from peoplealign.cli.report import app as report_app
 from peoplealign.cli.serve import serve
 
 app = typer.Typer(
@@ -19,6 +20,7 @@ app.add_typer(users.app, name="users")
 app.command("serve")(serve)
 app.add_typer(audit.app, name="audit")
 app.add_typer(charter_app, name="charter")
+app.add_typer(report_app, name="report")
 app.command("import")(imports.import_command)
 app.command("demo")(demo.demo)
 

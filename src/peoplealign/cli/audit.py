@@ -16,8 +16,10 @@ from peoplealign.cli.common import (
     prepared_db,
     with_user_errors,
 )
+from peoplealign.cli.readiness import readiness
 
 app = typer.Typer(help="The audit trail: verify its hash chain, read who did what.", no_args_is_help=True)
+app.command("readiness")(readiness)
 
 
 @app.command("verify")

@@ -75,7 +75,8 @@ class Release:
             if key.scope != scope or key.dims != dims:
                 continue
             group = key.group()
-            if all(group[d] == v for d, v in filters.items()):
+            # Filters arrive as text from the CLI and the web; levels are numbers in the data.
+            if all(str(group[d]) == str(v) for d, v in filters.items()):
                 found.append((key, decision))
         return sorted(found, key=lambda item: tuple(_sortable(v) for v in item[0].values))
 
@@ -305,14 +306,14 @@ def release_for(
     k: int,
     fixed_visible: Sequence[frozenset[str]] = (),
     known: frozenset[str] = frozenset(),
+    dimensions: Sequence[str] = DIMENSIONS,
 ) -> Release:
     """The cached decision for a population as seen by one kind of actor (same inputs, same answer)."""
-    fixed_digest = hashlib.sha256(
-        repr((sorted(sorted(s) for s in fixed_visible), sorted(known))).encode()
-    ).hexdigest()
-    cache_key = (population_fingerprint(population, scope), k, fixed_digest)
+    extras = repr((sorted(sorted(s) for s in fixed_visible), sorted(known), tuple(dimensions)))
+    cache_key = (population_fingerprint(population, scope), k, hashlib.sha256(extras.encode()).hexdigest())
     if cache_key not in _CACHE:
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[cache_key] = protect(lattice_cells(population, scope), k, fixed_visible, known)
+        cells = lattice_cells(population, scope, dimensions)
+        _CACHE[cache_key] = protect(cells, k, fixed_visible, known)
     return _CACHE[cache_key]

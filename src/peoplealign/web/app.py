@@ -17,6 +17,7 @@ from peoplealign.web.csrf import verify_csrf
 from peoplealign.web.error_pages import install_problem_handlers
 from peoplealign.web.ratelimit import LoginRateLimiter
 from peoplealign.web.routers import auth, organisation, system
+from peoplealign.web.routers import reports as survey_reports
 from peoplealign.web.secret_key import load_secret_key
 from peoplealign.web.security_headers import SecurityHeadersMiddleware
 
@@ -27,6 +28,7 @@ ROUTERS = (
     system.router,
     auth.router,
     organisation.router,
+    survey_reports.router,
 )
 
 

@@ -1,0 +1,66 @@
+"""`peoplealign report`: aggregate reports read through the policy layer as a named user."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from peoplealign.cli.common import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    emit_json,
+    emit_table,
+    prepared_db,
+    with_user_errors,
+)
+
+app = typer.Typer(
+    help="Aggregate reports, k-suppressed and scoped to the requesting user.", no_args_is_help=True
+)
+
+SURVEY_PURPOSE = "survey_reporting"
+
+
+@app.command("survey")
+@with_user_errors
+def survey(
+    as_user: Annotated[str, typer.Option("--as", help="Email of the user the report is for.")],
+    metric: Annotated[str, typer.Option("--metric", help="engagement | enps | favorability")] = "engagement",
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", help="Up to two of department, org_unit, location, level, tenure_band (comma-separated)."
+        ),
+    ] = None,
+    survey_id: Annotated[
+        str | None, typer.Option("--survey", help="Survey id or code (default: the latest).")
+    ] = None,
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """A survey metric per group, as the user may see it: small groups and cells that would let a
+    small group be computed by subtraction are suppressed."""
+    from peoplealign.accounts.users import find_user
+    from peoplealign.errors import NotFoundError
+    from peoplealign.policy.actor import Actor
+    from peoplealign.policy.aggregates import parse_breakdown
+    from peoplealign.policy.gateway import PersonalData
+    from peoplealign.store.engine import session_scope
+
+    url = prepared_db(db)
+    with session_scope(url) as session:
+        user = find_user(session, as_user)
+        if user is None or not user.is_active:
+            raise NotFoundError(f"no active user with email {as_user!r}")
+        reader = PersonalData(session, Actor.from_user(user), SURVEY_PURPOSE)
+        report = reader.survey_cells(metric, parse_breakdown(by), survey_id=survey_id)
+    if output is OutputFormat.JSON:
+        emit_json(report.as_dict())
+        return
+    emit_table(
+        f"{metric} (k = {report.k})",
+        ["group", "n", "value", "note"],
+        [[c.label(), c.n, c.value, c.reason or ""] for c in report.cells],
+    )

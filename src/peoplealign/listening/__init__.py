@@ -1,0 +1,2 @@
+"""Listening: what employees say in surveys and comments, turned into aggregates the policy layer
+releases."""
