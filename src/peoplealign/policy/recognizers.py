@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from itertools import pairwise
 from pathlib import Path
@@ -30,17 +30,32 @@ URL_PATTERN = (
     r"\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]"
     r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|co\.uk|gov|edu)(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)\]])?\b"
 )
+URL_HINT = r"://|www\.|\.(?:com|org|net|io|co\.uk|gov|edu)\b"
 # Seven or more digits with the separators phone numbers use: the condition under which it is
 # worth asking libphonenumber, which is exact but costs milliseconds per text.
 PHONE_HINT = re.compile(r"\d(?:[\s().\-/]{0,3}\d){6,}")
+# Phone shapes people write, whether or not the number is allocated (libphonenumber rejects
+# unallocated area codes): North American 3-3-4 and "+country" followed by digit groups.
+PHONE_SHAPES = re.compile(
+    r"(?<![\w+])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w-])"
+    r"|(?<![\w+])\+\d{1,3}(?:[\s.-]?\(?\d{1,5}\)?){2,5}(?![\w-])"
+)
 
 # A word of letters (with inner apostrophes or hyphens) that is not part of a code like "E12345".
 WORD = re.compile(r"(?<![^\W_])[^\W\d_]+(?:['’\-][^\W\d_]+)*(?![^\W_])")
+
+# A word of two or more letters starting with a capital, and the word just before a position (same
+# line, separated by spaces or a comma only).
+CAPITALISED_WORD = re.compile(r"(?<![^\W_])[A-ZÀ-ÖØ-Þ][^\W\d_]+(?:['’\-][^\W\d_]+)*(?![^\W_])")
+PREVIOUS_WORD = re.compile(r"([^\W\d_]+),?[ \t]+$")
 
 IsCommonWord = Callable[[str], bool]
 
 # Census given names rarer than this (per cent of people) include words such as "In" or "See".
 GIVEN_NAME_MIN_PERCENT = 0.02
+# Characters of context either side of a possible name that NER gets to see: about four words, as
+# far as the small model's token encoder looks (four layers, one token each way).
+NER_CONTEXT_CHARS = 20
 
 
 class Prefiltered(Protocol):
@@ -50,26 +65,27 @@ class Prefiltered(Protocol):
 
 
 class _PatternWithHint(PatternRecognizer):
-    """A pattern recognizer whose own pattern doubles as the cheap pre-test."""
+    """A pattern recognizer with a cheap pre-test: a simpler regex that any match must contain
+    (by default the pattern itself)."""
 
-    def __init__(self, entity: str, regex: str, flags: int = 0) -> None:
+    def __init__(self, entity: str, regex: str, flags: int = 0, hint: str | None = None) -> None:
         super().__init__(
             supported_entity=entity,
             patterns=[Pattern(name=entity.lower(), regex=regex, score=0.9)],
             global_regex_flags=flags,
         )
-        self._hint = re.compile(regex, flags)
+        self._hint = re.compile(hint or regex, flags)
 
     def might_contain(self, text: str) -> bool:
         return self._hint.search(text) is not None
 
 
 def email_recognizer() -> _PatternWithHint:
-    return _PatternWithHint("EMAIL", EMAIL_PATTERN)
+    return _PatternWithHint("EMAIL", EMAIL_PATTERN, hint="@")
 
 
 def url_recognizer() -> _PatternWithHint:
-    return _PatternWithHint("URL", URL_PATTERN, re.IGNORECASE)
+    return _PatternWithHint("URL", URL_PATTERN, re.IGNORECASE, hint=URL_HINT)
 
 
 def employee_id_recognizer(pattern: str) -> _PatternWithHint:
@@ -78,7 +94,8 @@ def employee_id_recognizer(pattern: str) -> _PatternWithHint:
 
 class PhoneNumberRecognizer(PhoneRecognizer):
     """Presidio's libphonenumber recognizer (international and national formats of several
-    regions), asked only when the text has a run of digits long enough to be a phone number."""
+    regions) plus common phone shapes, asked only when the text has a run of digits long enough
+    to be a phone number."""
 
     def __init__(self) -> None:
         super().__init__(supported_entity="PHONE")
@@ -86,15 +103,38 @@ class PhoneNumberRecognizer(PhoneRecognizer):
     def might_contain(self, text: str) -> bool:
         return PHONE_HINT.search(text) is not None
 
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        results = list(super().analyze(text, entities))
+        results.extend(
+            RecognizerResult(entity_type="PHONE", start=match.start(), end=match.end(), score=self.SCORE)
+            for match in PHONE_SHAPES.finditer(text)
+        )
+        return results
 
-def load_english_words(model_path: Path, stop_words: Iterable[str]) -> frozenset[str]:
-    """Lowercase English words, some names among them: stop words and the WordNet lemma index
-    that ships with the spaCy model's lemmatizer, so no word list has to be downloaded."""
+
+@dataclass(frozen=True)
+class EnglishWords:
+    """Lowercase English lemmas from the WordNet index that ships with the spaCy model's lemmatizer
+    (so no word list has to be downloaded), split by whether they can only be nouns: WordNet's
+    nouns include proper nouns ("freya", "mohammed", "london"), its other words do not."""
+
+    nouns_only: frozenset[str]
+    other: frozenset[str]
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.other or word in self.nouns_only
+
+
+def load_english_words(model_path: Path, stop_words: Iterable[str]) -> EnglishWords:
     index = Lookups().from_disk(model_path / "lemmatizer" / "lookups").get_table("lemma_index")
-    words = set(stop_words)
-    for part_of_speech in ("noun", "verb", "adj", "adv"):
-        words.update(word for word in index.get(part_of_speech, []) if "_" not in word)
-    return frozenset(words)
+
+    def lemmas(*parts_of_speech: str) -> set[str]:
+        return {word for pos in parts_of_speech for word in index.get(pos, []) if "_" not in word}
+
+    other = lemmas("verb", "adj", "adv") | set(stop_words)
+    return EnglishWords(nouns_only=frozenset(lemmas("noun") - other), other=frozenset(other))
 
 
 def load_given_names() -> frozenset[str]:
@@ -115,29 +155,58 @@ def load_given_names() -> frozenset[str]:
 
 @dataclass(frozen=True)
 class NameEvidence:
-    """Whether capitalised words are evidence of a person's name.
+    """Whether capitalised words are evidence of a person's name, and where NER should look.
 
-    At the start of a sentence every word is capitalised, so there only a word that is not
-    ordinary English counts; "Sarah" and "John" are WordNet words too, so frequent given names are
-    never ordinary.
+    Reviews capitalise ordinary words freely ("Good Pay", "Managers", "It's"), so only a
+    capitalised word that is not ordinary English is a reason to run NER. "Sarah" and "John" are
+    WordNet words too, so frequent given names are never ordinary.
     """
 
-    english_words: frozenset[str]
+    english_words: EnglishWords
     given_names: frozenset[str]
+    _ordinary: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _proper: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def is_ordinary(self, word: str) -> bool:
-        lower = word.lower()
-        return lower in self.english_words and lower not in self.given_names
+        known = self._ordinary.get(word)
+        if known is None:
+            lower = word.lower().replace("’", "'")
+            known = lower not in self.given_names and any(
+                form in self.english_words for form in _base_forms(lower)
+            )
+            self._ordinary[word] = known
+        return known
 
-    def might_name_someone(self, text: str) -> bool:
-        """Cheap test before NER: a capitalised word that could start a name."""
-        for match in WORD.finditer(text):
+    def may_be_proper_noun(self, word: str) -> bool:
+        known = self._proper.get(word)
+        if known is None:
+            known = not any(form in self.english_words.other for form in _base_forms(word.lower()))
+            self._proper[word] = known
+        return known
+
+    def name_windows(self, text: str) -> list[tuple[int, int]]:
+        """Stretches of `text` around words that could be names (empty: NER is not needed).
+
+        A candidate is a capitalised word that is not ordinary English, or a noun capitalised
+        right after a lowercase word ("reported it to Freya"), where capitals mean a proper noun.
+        NER sees a few words of context either side, so a window of that context around each
+        candidate finds the same names as the whole text at a fraction of the cost on long texts.
+        """
+        windows: list[tuple[int, int]] = []
+        for match in CAPITALISED_WORD.finditer(text):
             word = match.group()
-            if _is_capitalised(word) and (
-                not is_sentence_start(text, match.start()) or not self.is_ordinary(word)
+            if word.isupper() or (
+                self.is_ordinary(word)
+                and not (self.may_be_proper_noun(word) and _follows_lowercase_word(text, match.start()))
             ):
-                return True
-        return False
+                continue
+            start = _word_boundary_before(text, match.start() - NER_CONTEXT_CHARS)
+            end = _word_boundary_after(text, match.end() + NER_CONTEXT_CHARS)
+            if windows and start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], end)
+            else:
+                windows.append((start, end))
+        return windows
 
     def is_doubtful_ner_name(self, text: str, start: int, end: int) -> bool:
         """The small model calls capitalised list items ("Good Pay", "Salary") people: a name must
@@ -146,6 +215,64 @@ class NameEvidence:
         if not any(map(_is_capitalised, words)):
             return True
         return is_sentence_start(text, start) and all(map(self.is_ordinary, words))
+
+
+def _follows_lowercase_word(text: str, start: int) -> bool:
+    previous = PREVIOUS_WORD.search(text, max(0, start - 40), start)
+    return previous is not None and previous.group(1)[0].islower()
+
+
+def _base_forms(word: str) -> set[str]:
+    """The word and what it may be inflected from: WordNet lists lemmas only ("manager", not
+    "managers"), and reviews write contractions ("it's") and possessives."""
+    word = word.split("'")[0] or word
+    forms = {word}
+    for suffix, replacement in (
+        ("s", ""),
+        ("es", ""),
+        ("ies", "y"),
+        ("ed", ""),
+        ("ed", "e"),
+        ("ing", ""),
+        ("ing", "e"),
+    ):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            forms.add(word[: -len(suffix)] + replacement)
+    return forms
+
+
+def _word_boundary_before(text: str, index: int) -> int:
+    if index <= 0:
+        return 0
+    space = text.rfind(" ", 0, index)
+    return space + 1 if space >= 0 else 0
+
+
+def _word_boundary_after(text: str, index: int) -> int:
+    if index >= len(text):
+        return len(text)
+    space = text.find(" ", index)
+    return space if space >= 0 else len(text)
+
+
+class PrecomputedNameRecognizer(EntityRecognizer):
+    """Presidio's view of names found by NER run beforehand over a whole batch (spaCy is far
+    faster on batches than text by text)."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, list[tuple[int, int]]] = {}
+        super().__init__(supported_entities=["PERSON"], name="NerNameRecognizer")
+
+    def load(self) -> None:
+        """Nothing to load: names are handed in by the redactor."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        return [
+            RecognizerResult(entity_type="PERSON", start=start, end=end, score=0.85)
+            for start, end in self.found.get(text, [])
+        ]
 
 
 def _is_capitalised(word: str) -> bool:
@@ -179,6 +306,7 @@ class DirectoryNameRecognizer(EntityRecognizer):
                 self._full_names.add(tokens)
                 parts.update(tokens)
         self._longest = max((len(tokens) for tokens in self._full_names), default=0)
+        self._first_parts = {tokens[0] for tokens in self._full_names}
         self._ambiguous = {part for part in parts if len(part) <= 2 or is_common_word(part)}
         self._parts = parts
         super().__init__(supported_entities=["PERSON"], name="DirectoryNameRecognizer")
@@ -187,7 +315,14 @@ class DirectoryNameRecognizer(EntityRecognizer):
         """Nothing to load: the directory is given at construction."""
 
     def might_contain(self, text: str) -> bool:
-        return bool(self._parts) and any(word.lower() in self._parts for word in WORD.findall(text))
+        """A distinctive part in any case, an ambiguous one capitalised, or a full name's first part."""
+        for word in WORD.findall(text) if self._parts else ():
+            lower = word.lower()
+            if lower in self._parts and (
+                lower not in self._ambiguous or _is_capitalised(word) or lower in self._first_parts
+            ):
+                return True
+        return False
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -196,7 +331,10 @@ class DirectoryNameRecognizer(EntityRecognizer):
         found: list[RecognizerResult] = []
         index = 0
         while index < len(words):
-            length = self._full_name_length(text, words, index)
+            if words[index][0] not in self._parts:
+                index += 1
+                continue
+            length = self._full_name_length(text, words, index) if words[index][0] in self._first_parts else 0
             if length:
                 found.append(self._result(words[index][1].start(), words[index + length - 1][1].end()))
                 index += length
@@ -212,8 +350,7 @@ class DirectoryNameRecognizer(EntityRecognizer):
         for length in range(min(self._longest, len(words) - index), 1, -1):
             candidate = words[index : index + length]
             if tuple(word for word, _ in candidate) in self._full_names and all(
-                text[left.end() : right.start()].isspace()
-                for (_, left), (_, right) in pairwise(candidate)
+                text[left.end() : right.start()].isspace() for (_, left), (_, right) in pairwise(candidate)
             ):
                 return length
         return 0

