@@ -190,15 +190,18 @@ def generate_demo(
     as_of = as_of or monday_of(dt.date.today())
     upgrade(url)
     engine = get_engine(url)
-    with engine.connect() as conn:
-        writer.ensure_empty(conn, replace)
-        conn.rollback()
+    if not replace:
+        with engine.connect() as conn:
+            writer.refuse_if_occupied(conn)  # fail before the minute of work, not after
     data = build_demo(employees, seed, as_of, progress)
     progress("writing")
     tables = Base.metadata.tables
     counts: dict[str, int] = {}
     with engine.begin() as conn:
-        writer.ensure_empty(conn, replace)
+        if replace:
+            writer.wipe(conn)
+        else:
+            writer.refuse_if_occupied(conn)
         for name, columns in data.tables:
             counts[name] = writer.insert(conn, tables[name], columns)
         writer.realign_sequences(conn, [tables[name] for name, _ in data.tables])

@@ -210,10 +210,10 @@ class _Builder:
     def build(self, employees: int) -> Organisation:
         rng = self.rng
         n_teams = max(MIN_TEAMS, round(employees / MEAN_TEAM_SIZE))
-        team_dept, team_size = self._teams(employees, n_teams)
+        team_dept, team_size, trust_slot = self._teams(employees, n_teams)
         units = self._units(team_dept)
         team_units = np.arange(n_teams) + 1 + len(DEPARTMENTS)
-        trust_team = int(team_units[np.flatnonzero(team_size == TRUST_TEAM_SIZE)[0]])
+        trust_team = int(team_units[trust_slot])
 
         # Leaders first (CEO, department heads), then each team's manager and members, then leavers.
         n_leaders = 1 + len(DEPARTMENTS)
@@ -299,29 +299,26 @@ class _Builder:
             trust_team=trust_team,
         )
 
-    def _teams(self, employees: int, n_teams: int) -> tuple[np.ndarray, np.ndarray]:
-        """Team sizes (several below five, one of exactly the trust-team size) and their departments."""
+    def _teams(self, employees: int, n_teams: int) -> tuple[np.ndarray, np.ndarray, int]:
+        """Team sizes (several below five) and departments, and which team is the trust team."""
         rng = self.rng
-        budget = employees - 1 - len(DEPARTMENTS) - TRUST_TEAM_SIZE
+        target = employees - 1 - len(DEPARTMENTS) - TRUST_TEAM_SIZE
         tiny = rng.integers(3, 5, max(5, n_teams // 8))
+        target -= int(tiny.sum())
         n_rest = n_teams - len(tiny) - 1
         raw = rng.lognormal(0.0, 0.5, n_rest)
-        rest = np.maximum(5, np.floor(raw / raw.sum() * (budget - tiny.sum()))).astype(int)
-        rest[rest == TRUST_TEAM_SIZE] += 1
-        deficit = budget - tiny.sum() - rest.sum()
+        rest = np.maximum(5, np.floor(raw / raw.sum() * target)).astype(int)
+        deficit = target - int(rest.sum())
         np.add.at(rest, rng.integers(0, n_rest, max(deficit, 0)), 1)
         for _ in range(max(-deficit, 0)):
             rest[np.argmax(rest)] -= 1
-        rest[rest == TRUST_TEAM_SIZE] += 1  # keep one, and only one, team of the trust-team size
-        rest[np.argmax(rest)] -= int(np.sum(rest) - (budget - tiny.sum()))
         weights = np.array([d.weight for d in DEPARTMENTS])
         per_dept = np.maximum(3, np.round(weights * n_teams)).astype(int)
         per_dept[np.argmax(per_dept)] += n_teams - per_dept.sum()
         team_dept = np.repeat(np.arange(len(DEPARTMENTS)), per_dept)
         sizes = rng.permutation(np.concatenate([tiny, rest]))
         trust_slot = int(np.flatnonzero(team_dept == self.trust)[0])
-        team_size = np.insert(sizes, trust_slot, TRUST_TEAM_SIZE)
-        return team_dept, team_size
+        return team_dept, np.insert(sizes, trust_slot, TRUST_TEAM_SIZE), trust_slot
 
     def _units(self, team_dept: np.ndarray) -> tuple[list[str], list[str], list[str], np.ndarray, np.ndarray]:
         codes, names, kinds = ["ORG"], ["Northwind Collective"], ["company"]

@@ -20,12 +20,9 @@ CHUNK_ROWS = 20_000
 KEPT_TABLES = frozenset({"charter", "objective", "audit_event", "import_run", "app_setting"})
 
 
-def ensure_empty(conn: Connection, replace: bool) -> None:
-    """Refuse to mix a demo into a database that already holds organisation data (people, users,
-    surveys...), unless told to replace it."""
-    if replace:
-        wipe(conn)
-        return
+def refuse_if_occupied(conn: Connection) -> None:
+    """A demo never mixes with existing organisation data (people, users, surveys...): the caller
+    must ask for a replacement."""
     people = conn.scalar(select(func.count()).select_from(Person.__table__)) or 0
     if people:
         raise PeopleAlignError(
