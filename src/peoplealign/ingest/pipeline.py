@@ -9,12 +9,13 @@ import pickle
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
 import pandas as pd
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 
 from peoplealign.errors import InvalidInputError
 from peoplealign.ingest.columns import ChunkParser, Parsed
@@ -27,6 +28,8 @@ from peoplealign.ingest.problems import ProblemLog
 from peoplealign.ingest.source import DEFAULT_CHUNK_ROWS, FileFacts, read_chunks, scan
 from peoplealign.store.engine import get_engine
 from peoplealign.store.models import ImportRun
+
+SQLITE_IMPORT_CACHE_KIB = 128 * 1024
 
 
 class Progress(Protocol):
@@ -79,6 +82,7 @@ def import_file(
     with (
         tempfile.TemporaryFile(prefix="peoplealign-import-") as spill,
         get_engine(url).begin() as conn,
+        _larger_page_cache(conn),
     ):
         reader = _Reader(kind_type, mapping, facts, chunk_rows, progress, today or dt.date.today(), spill)
         ctx = Context(conn, path.name, reader.problems, mapping, Lookups(conn), today=reader.today)
@@ -114,6 +118,21 @@ def import_file(
         round(time.perf_counter() - started, 3),
         dry_run,
     )
+
+
+@contextmanager
+def _larger_page_cache(conn: Connection) -> Iterator[None]:
+    """SQLite's default 2 MB page cache makes index inserts from a large file thrash; give the import
+    connection more for the duration, then restore it."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    previous = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size={previous}")
 
 
 class _Reader:
