@@ -399,7 +399,7 @@ class CommentGrammar:
             text = text.rstrip(".") + "!"
         elif roll < 0.19:
             text = text.rstrip(".") + "..."
-        return text.replace(". .", ".").replace("..", ".") if not text.endswith("...") else text
+        return text
 
     def _identifier(self, kind: str) -> str:
         rng = self.rng

@@ -30,6 +30,7 @@ IC_LEVELS = np.array([1, 2, 3, 4, 5])
 IC_LEVEL_WEIGHTS = np.array([0.16, 0.30, 0.30, 0.16, 0.08])
 IC_LEVEL_PREFIX = {1: "Associate ", 2: "", 3: "Senior ", 4: "Lead ", 5: "Principal "}
 CITY_WEIGHTS = np.array([0.3, 0.25, 0.2, 0.15, 0.1])
+HEADQUARTERS = CITIES[0]
 MOVE_KINDS = ("promotion", "transfer", "lateral")
 MOVE_PROBABILITIES = np.array([0.16, 0.07, 0.04])  # over the two-year window, for eligible people
 EXIT_REASONS = ("voluntary", "involuntary", "other")
@@ -178,9 +179,6 @@ class Organisation:
     def employed(self, day: int) -> np.ndarray:
         return (self.hire <= day) & (self.exit > day)
 
-    def dept_code(self, index: int) -> str:
-        return DEPARTMENTS[index].code
-
 
 def pay_band(level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pay bands widen and rise with level; the same band applies in every location."""
@@ -246,8 +244,8 @@ class _Builder:
         is_manager[team_manager] = True
         exit_ = np.full(size, NEVER)
         exit_[n_active:] = leaver_exit
-        protected = np.isin(unit_a, [trust_team]) | (np.arange(size) < n_leaders)
-        hire = self._hires(level_a, exit_, is_manager, protected)
+        long_serving = (unit_a == trust_team) | (np.arange(size) < n_leaders)
+        hire = self._hires(level_a, exit_, is_manager, long_serving)
         role, title = self._titles(dept_a, level_a, is_manager)
         reason, regretted = self._exit_reasons(n_active, leaver_extra)
         moves = self._moves(
@@ -257,7 +255,7 @@ class _Builder:
         position = rng.beta(2.2, 2.2, size)
         names, emails = self._names(size)
         team_location = rng.choice(CITIES, n_teams, p=CITY_WEIGHTS)
-        home = np.array(["Lisbon"] * size, dtype=object)
+        home = np.array([HEADQUARTERS] * size, dtype=object)  # leaders sit at headquarters
         in_team = unit_a > len(DEPARTMENTS)
         home[in_team] = team_location[unit_a[in_team] - 1 - len(DEPARTMENTS)]
         elsewhere = rng.random(size) < 0.15
@@ -366,15 +364,16 @@ class _Builder:
         return team, exits, is_extra
 
     def _hires(
-        self, level: np.ndarray, exit_: np.ndarray, is_manager: np.ndarray, protected: np.ndarray
+        self, level: np.ndarray, exit_: np.ndarray, is_manager: np.ndarray, long_serving: np.ndarray
     ) -> np.ndarray:
-        """Hire dates spread over ten years; a fifth of current staff joined within the window."""
+        """Hire dates spread over ten years; a fifth of current staff joined within the window.
+        Leaders, managers and the trust team joined before it, so their stories have a baseline."""
         rng, tl = self.rng, self.timeline
         size = len(level)
         veteran = -(730 + np.minimum(rng.exponential(1000, size), TENURE_HORIZON_DAYS - 760)).astype(int)
         recent = rng.integers(tl.window_start, -14, size)
         hire = np.where(rng.random(size) < HIRED_IN_WINDOW_SHARE, recent, veteran)
-        senior = is_manager | protected
+        senior = is_manager | long_serving
         hire = np.where(senior, np.minimum(hire, tl.window_start - 120 - (level * 40)), hire)
         left = exit_ < NEVER
         tenure = np.clip(rng.lognormal(np.log(650), 0.7, size), 60, TENURE_HORIZON_DAYS).astype(int)
