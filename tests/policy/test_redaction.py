@@ -7,7 +7,7 @@ import pytest
 from peoplealign.errors import PeopleAlignError
 from peoplealign.policy.redaction import REDACTION_VERSION, Redactor
 
-DIRECTORY = ["Maria Lopez", "Tom Young", "Priya Raman", "Will Green"]
+DIRECTORY = ["Maria Lopez", "Tom Young", "Priya Raman", "Will Green", "Daniel Baker"]
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +75,8 @@ def test_distinctive_directory_parts_alone(redactor: Redactor) -> None:
 
 def test_common_word_surnames_only_where_they_read_as_names(redactor: Redactor) -> None:
     assert redactor.redact("Young people get a green light.") == "Young people get a green light."
+    assert redactor.redact("Will managers listen? baker's hours.") == "Will managers listen? baker's hours."
+    assert redactor.redact("Baker in HR was helpful.") == "<PERSON> in HR was helpful."
     assert redactor.redact("Young and Tom Young agreed.") == "Young and <PERSON> agreed."
     assert redactor.redact("We asked Young about it.") == "We asked <PERSON> about it."
 
@@ -99,6 +101,7 @@ def test_names_not_in_the_directory(redactor: Redactor, text: str, expected: str
         "Salary is fine. Management listens. Flexible hours.",
         "We use Excel, Outlook and Salesforce every day.",
         "Worked there 2015-2017, pay was 25,000 a year.",
+        "#NAME? Great place, ASOS and HMRC are clients",
     ],
 )
 def test_no_over_redaction_of_ordinary_words(redactor: Redactor, text: str) -> None:
@@ -195,3 +198,8 @@ def test_missing_names_package_is_a_clear_error(monkeypatch: pytest.MonkeyPatch)
 def test_names_do_not_swallow_identifiers(redactor: Redactor) -> None:
     assert redactor.redact("Employee EMP-8737 here.") == "Employee <EMPLOYEE_ID> here."
     assert redactor.redact("write to maria.lopez@acme.com today") == "write to <EMAIL> today"
+
+
+def test_batch_size_must_be_positive(redactor: Redactor) -> None:
+    with pytest.raises(PeopleAlignError, match="batch size"):
+        redactor.redact_many(["x"], batch_size=0)

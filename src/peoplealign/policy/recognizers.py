@@ -9,7 +9,7 @@ Presidio entirely for the large majority of comments that contain nothing to red
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.resources import files
 from itertools import pairwise
@@ -35,10 +35,11 @@ URL_HINT = r"://|www\.|\.(?:com|org|net|io|co\.uk|gov|edu)\b"
 # worth asking libphonenumber, which is exact but costs milliseconds per text.
 PHONE_HINT = re.compile(r"\d(?:[\s().\-/]{0,3}\d){6,}")
 # Phone shapes people write, whether or not the number is allocated (libphonenumber rejects
-# unallocated area codes): North American 3-3-4 and "+country" followed by digit groups.
+# unallocated area codes): North American 3-3-4 and "+country" followed by digit groups, seven
+# digits or more in all.
 PHONE_SHAPES = re.compile(
     r"(?<![\w+])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w-])"
-    r"|(?<![\w+])\+\d{1,3}(?:[\s.-]?\(?\d{1,5}\)?){2,5}(?![\w-])"
+    r"|(?<![\w+])\+(?=(?:[\s.()-]{0,3}\d){7})\d{1,3}(?:[\s.-]?\(?\d{1,5}\)?){2,5}(?![\w-])"
 )
 
 # A word of letters (with inner apostrophes or hyphens) that is not part of a code like "E12345".
@@ -49,7 +50,6 @@ WORD = re.compile(r"(?<![^\W_])[^\W\d_]+(?:['’\-][^\W\d_]+)*(?![^\W_])")
 CAPITALISED_WORD = re.compile(r"(?<![^\W_])[A-ZÀ-ÖØ-Þ][^\W\d_]+(?:['’\-][^\W\d_]+)*(?![^\W_])")
 PREVIOUS_WORD = re.compile(r"([^\W\d_]+),?[ \t]+$")
 
-IsCommonWord = Callable[[str], bool]
 
 # Census given names rarer than this (per cent of people) include words such as "In" or "See".
 GIVEN_NAME_MIN_PERCENT = 0.02
@@ -209,10 +209,11 @@ class NameEvidence:
         return windows
 
     def is_doubtful_ner_name(self, text: str, start: int, end: int) -> bool:
-        """The small model calls capitalised list items ("Good Pay", "Salary") people: a name must
-        contain a capitalised word, and one that opens a sentence a word that is not ordinary."""
+        """The small model calls capitalised list items ("Good Pay", "Salary") and acronyms people:
+        a name must contain a word in title case, and one that opens a sentence a word that is not
+        ordinary."""
         words = WORD.findall(text[start:end])
-        if not any(map(_is_capitalised, words)):
+        if not any(_is_capitalised(word) and not word.isupper() for word in words):
             return True
         return is_sentence_start(text, start) and all(map(self.is_ordinary, words))
 
@@ -293,11 +294,12 @@ class DirectoryNameRecognizer(EntityRecognizer):
     first or last names.
 
     A name part that is also an ordinary word ("Young", "Green", "Will") is matched only where it
-    reads as a name: capitalised and next to another name part, or capitalised mid-sentence.
+    reads as a name: capitalised and next to another name part, capitalised mid-sentence, or
+    capitalised anywhere if it can only be a noun.
     Distinctive parts ("Lopez") are matched in any case, because people type names in lowercase.
     """
 
-    def __init__(self, full_names: Iterable[str], is_common_word: IsCommonWord) -> None:
+    def __init__(self, full_names: Iterable[str], english_words: EnglishWords) -> None:
         self._full_names: set[tuple[str, ...]] = set()
         parts: set[str] = set()
         for name in full_names:
@@ -307,7 +309,10 @@ class DirectoryNameRecognizer(EntityRecognizer):
                 parts.update(tokens)
         self._longest = max((len(tokens) for tokens in self._full_names), default=0)
         self._first_parts = {tokens[0] for tokens in self._full_names}
-        self._ambiguous = {part for part in parts if len(part) <= 2 or is_common_word(part)}
+        self._ambiguous = {part for part in parts if len(part) <= 2 or part in english_words}
+        # Ambiguous parts that can only be nouns ("Smith", "Daniel") may open a sentence as a name;
+        # "Young" or "Will" opening a sentence are read as words.
+        self._noun_parts = {part for part in self._ambiguous if part in english_words.nouns_only}
         self._parts = parts
         super().__init__(supported_entities=["PERSON"], name="DirectoryNameRecognizer")
 
@@ -372,7 +377,7 @@ class DirectoryNameRecognizer(EntityRecognizer):
             ].strip()
             for other, other_match in neighbours
         )
-        return next_to_name or not is_sentence_start(text, match.start())
+        return next_to_name or word in self._noun_parts or not is_sentence_start(text, match.start())
 
     def _result(self, start: int, end: int) -> RecognizerResult:
         return RecognizerResult(entity_type="PERSON", start=start, end=end, score=1.0)

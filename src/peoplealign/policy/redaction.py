@@ -142,7 +142,8 @@ class Redactor:
     """Replaces personal identifiers in free text with typed placeholders.
 
     Construction is cheap after the first one in a process: the spaCy model and Presidio engines
-    are shared. Redaction is idempotent: placeholders are never redacted again.
+    are shared. Redaction is idempotent: placeholders are never redacted again. A redactor keeps a
+    cache of the texts it has seen, so use one per thread.
     """
 
     def __init__(self, directory_names: Iterable[str] = (), employee_id_pattern: str | None = None) -> None:
@@ -159,9 +160,7 @@ class Redactor:
             re.compile(pattern)
         except re.error as exc:
             raise PeopleAlignError(f"invalid employee id pattern {pattern!r}: {exc}") from exc
-        self._directory = DirectoryNameRecognizer(
-            directory_names, self._engines.names.english_words.__contains__
-        )
+        self._directory = DirectoryNameRecognizer(directory_names, self._engines.names.english_words)
         self._employee_ids = employee_id_recognizer(pattern)
         self._ner_names = PrecomputedNameRecognizer()
         self._cache: dict[str, str] = {}
@@ -171,6 +170,8 @@ class Redactor:
 
     def redact_many(self, texts: Iterable[str], batch_size: int = 256) -> list[str]:
         """Redact texts in order; `batch_size` is how many stretches of text NER takes at once."""
+        if batch_size < 1:
+            raise PeopleAlignError(f"batch size must be at least 1, not {batch_size}")
         texts = list(texts)
         pending = [text for text in dict.fromkeys(texts) if text not in self._cache]
         for start in range(0, len(pending), _CHUNK):
