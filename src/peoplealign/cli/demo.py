@@ -20,7 +20,8 @@ from peoplealign.cli.common import (
 @with_user_errors
 def demo(
     employees: Annotated[
-        int, typer.Option("--employees", help="Current headcount of the demo organisation.", min=1)
+        int,
+        typer.Option("--employees", help="Current headcount of the demo organisation (250-50,000).", min=1),
     ] = 600,
     seed: Annotated[int, typer.Option("--seed", help="Same seed and as-of date, same organisation.")] = 7,
     as_of: Annotated[
