@@ -157,3 +157,11 @@ def test_cross_partition_disjoint_cells_are_caught() -> None:
     assert leaks(unprotected, 5), "the scenario must be an attack without protection"
     release = protect(cells, 5)
     assert leaks(release.visible_member_sets(), 5) == []
+
+
+@SETTINGS
+@given(people=organisations(), k=st.integers(min_value=2, max_value=4))
+def test_a_proof_that_runs_out_of_budget_hides_cells_instead_of_leaking(people: list[Member], k: int) -> None:
+    release = protect(lattice_cells(people, "organisation"), k, budget=40)
+    assert leaks(release.visible_member_sets(), k) == []
+    assert any(d.visible for d in release.cells.values()) == (len(people) >= k)

@@ -25,7 +25,9 @@ DIMENSIONS: tuple[str, ...] = ("department", "org_unit", "location", "level", "t
 MAX_DIMS = 2
 REASON_SMALL = "fewer than {k} people"
 REASON_COMPLEMENTARY = "hidden so that other cells cannot be subtracted to reveal a small group"
-SEARCH_BUDGET = 20_000
+# Work units (atoms examined) one proof may take, about five seconds; beyond it the finest cells
+# inside the parent are given up together and the proof is tried again on the simpler lattice.
+SEARCH_BUDGET = 3_000_000
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ def find_attack(
     People in `known` (the actor themself) do not count in what is left: the actor learns nothing
     from isolating their own answers. Exact search over atoms: pick the atom with the fewest covering
     cells, then either cover it with one of them or leave it out (while fewer than k people are left
-    out). Raises `_SearchBudgetExceeded` when the proof would take longer than `budget` steps."""
+    out). Raises `_SearchBudgetExceeded` when the proof would examine more than `budget` atoms."""
     subcells = sorted({c for c in visible if c & parent == c and c != parent}, key=_popcount, reverse=True)
     atoms = _atoms(parent, [*subcells, known])
     weights = [_popcount(a & ~known) for a in atoms]
@@ -168,7 +170,7 @@ def find_attack(
     def search(region: int, available: int, missed: int, chosen: tuple[int, ...]) -> tuple[int, ...] | None:
         # `available`: bitmask of cells inside `region`, i.e. disjoint from everything chosen or left out.
         nonlocal steps
-        steps += 1
+        steps += region.bit_count()
         if steps > budget:
             raise _SearchBudgetExceeded
         state = (region, missed)
@@ -269,10 +271,12 @@ def protect(
                 attack = find_attack(parent, current, k, known_mask, budget)
             except _SearchBudgetExceeded:
                 inside = [m for m in current if m & parent == m and m != parent and hideable(m)]
-                victim = max(inside or [parent], key=rank)
-                if not hideable(victim):
+                if not inside:
                     raise RuntimeError("fixed cells alone must be safe") from None
-                hide(victim)
+                finest = max(rank(m)[:2] for m in inside)
+                for mask in inside:
+                    if rank(mask)[:2] == finest:
+                        hide(mask)
                 continue
             if attack is None:
                 break
