@@ -122,7 +122,7 @@ class Upserter:
             statuses.append(Status.UPDATED)
             changed.append(position)
         if new:
-            self._insert(columns, new, ids, want_ids or self._preloaded is not None)
+            self._insert(columns, new, ids, want_ids)
             if self._preloaded is not None:
                 for position in new:
                     self._preloaded[keys[position]] = (ids[position], *values[position])
@@ -199,11 +199,9 @@ def _execute_many(
     prepared = []
     for name in order:
         column = table.c[column_of(name)]
-        if name not in values:
-            prepared.append([_default(table, column.name)] * size)
-            continue
+        given = values[name] if name in values else [_default(table, column.name)] * size
         process = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-        prepared.append(_converted(values[name], process))
+        prepared.append(_converted(given, process))
     rows = list(zip(*prepared, strict=True))
     params: list[Any] = rows if compiled.positional else [dict(zip(order, row, strict=True)) for row in rows]
     conn.exec_driver_sql(compiled.string, params)

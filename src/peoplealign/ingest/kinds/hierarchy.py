@@ -2,7 +2,7 @@
 
 A parent may be stored already or appear anywhere in the file, even after its children; references
 to nobody and cycles (including through stored rows) are problems. While writing, a parent that
-is not inserted yet is linked after the last chunk.
+is inserted later is linked after the last chunk.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from peoplealign.ingest.columns import Parsed
 from peoplealign.ingest.keys import find_cycles
 from peoplealign.ingest.kinds.base import Context
-from peoplealign.ingest.upsert import Status, bulk_update
+from peoplealign.ingest.upsert import Columns, Outcome, Status, Upserter, bulk_update
 
 
 class ParentLinks:
@@ -59,30 +59,41 @@ class ParentLinks:
                 self.line_of[first], self.parent_column, f"expected a chain that ends, found a cycle: {chain}"
             )
 
-    def resolve(
-        self, parents: Sequence[str | None], known: dict[str, int]
-    ) -> tuple[list[int | None], list[bool]]:
-        """Parent ids where the parent is already stored; `later` marks parents inserted further on."""
-        ids: list[int | None] = []
-        later: list[bool] = []
-        for parent in parents:
-            parent_id = None if parent is None else known.get(parent)
-            ids.append(parent_id)
-            later.append(parent is not None and parent_id is None)
-        return ids, later
-
-    def defer(
-        self, statuses: list[Status], ids: list[int], parents: Sequence[str | None], later: list[bool]
-    ) -> list[Status]:
-        """Remember late links; a stored row gaining a parent that did not exist yet has changed."""
-        result = list(statuses)
-        for position, is_late in enumerate(later):
-            if not is_late:
-                continue
-            self.deferred.append({"_id": ids[position], "_parent": parents[position]})
-            if result[position] is Status.UNCHANGED:
-                result[position] = Status.UPDATED
-        return result
+    def write(
+        self,
+        upserter: Upserter,
+        columns: Columns,
+        parent_id_column: str,
+        keys: Sequence[str],
+        parents: Sequence[str | None],
+        known: dict[str, int],
+    ) -> Outcome:
+        """Write a chunk in waves: rows whose parent is stored first, then their children, and so on,
+        so links are set on insert. Parents further on in the file are linked at the end; a stored row
+        gaining such a parent has changed."""
+        size = len(keys)
+        statuses = [Status.UNCHANGED] * size
+        ids = [0] * size
+        pending = list(range(size))
+        while pending:
+            ready = [p for p in pending if parents[p] is None or parents[p] in known]
+            final = not ready
+            wave = pending if final else ready
+            chunk = {name: [values[p] for p in wave] for name, values in columns.items()}
+            chunk[parent_id_column] = [
+                known.get(parent) if parent else None for parent in (parents[p] for p in wave)
+            ]
+            outcome = upserter.write(chunk, want_ids=True)
+            for position, status, new_id in zip(wave, outcome.statuses, outcome.ids, strict=True):
+                statuses[position], ids[position] = status, new_id
+                known[keys[position]] = new_id
+                if final and parents[position] is not None:
+                    self.deferred.append({"_id": new_id, "_parent": parents[position]})
+                    if status is Status.UNCHANGED:
+                        statuses[position] = Status.UPDATED
+            done = set(wave)
+            pending = [p for p in pending if p not in done]
+        return Outcome(statuses, ids)
 
     def write_end(self, ctx: Context, table: Any, parent_id_column: str, known: dict[str, int]) -> None:
         ids = [d["_id"] for d in self.deferred]

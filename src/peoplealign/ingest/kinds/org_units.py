@@ -38,16 +38,12 @@ class OrgUnitsImport(ImportKind):
         self.parents.check_end(ctx, lambda: dict(ctx.conn.execute(statement).tuples().all()))
 
     def write(self, rows: Parsed, ctx: Context) -> None:
-        known = ctx.lookups.org_units()
-        parent_codes = rows.get("parent_code")
-        parent_ids, later = self.parents.resolve(parent_codes, known)
-        columns = rows.columns(
-            ["code", "name", "cost_center"], kind=with_default(rows.get("kind"), "team"), parent_id=parent_ids
+        columns = rows.columns(["code", "name", "cost_center"], kind=with_default(rows.get("kind"), "team"))
+        upserter = ctx.upserter(OrgUnit.__table__, ("code",), [*columns, "parent_id"])
+        outcome = self.parents.write(
+            upserter, columns, "parent_id", rows.get("code"), rows.get("parent_code"), ctx.lookups.org_units()
         )
-        upserter = ctx.upserter(OrgUnit.__table__, ("code",), list(columns))
-        outcome = upserter.write(columns, want_ids=True)
-        known.update(zip(rows.get("code"), outcome.ids, strict=True))
-        ctx.counts.add(self.parents.defer(outcome.statuses, outcome.ids, parent_codes, later))
+        ctx.counts.add(outcome.statuses)
 
     def write_end(self, ctx: Context) -> None:
         self.parents.write_end(ctx, OrgUnit.__table__, "parent_id", ctx.lookups.org_units())

@@ -102,19 +102,16 @@ class PeopleImport(ImportKind):
 
     def write(self, rows: Parsed, ctx: Context) -> None:
         self._create_units(ctx)
-        people = ctx.lookups.people()
         units = ctx.lookups.org_units()
-        managers = rows.get("manager_id")
-        manager_ids, later = self.managers.resolve(managers, people)
         columns = rows.columns(
             PERSON_FIELDS,
-            manager_id=manager_ids,
             org_unit_id=[None if code is None else units[code] for code in rows.get("org_unit")],
         )
-        outcome = ctx.upserter(Person.__table__, ("hris_id",), list(columns)).write(columns, want_ids=True)
-        people.update(zip(rows.get("hris_id"), outcome.ids, strict=True))
-        statuses = self.managers.defer(outcome.statuses, outcome.ids, managers, later)
-        ctx.counts.add(self._write_protected(rows, ctx, outcome.ids, statuses))
+        upserter = ctx.upserter(Person.__table__, ("hris_id",), [*columns, "manager_id"])
+        outcome = self.managers.write(
+            upserter, columns, "manager_id", rows.get("hris_id"), rows.get("manager_id"), ctx.lookups.people()
+        )
+        ctx.counts.add(self._write_protected(rows, ctx, outcome.ids, outcome.statuses))
 
     def write_end(self, ctx: Context) -> None:
         self.managers.write_end(ctx, Person.__table__, "manager_id", ctx.lookups.people())
