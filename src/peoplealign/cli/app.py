@@ -8,6 +8,7 @@ from peoplealign.cli import audit, db, demo, imports, users
 from peoplealign.cli.charter import app as charter_app
 from peoplealign.cli.report import app as report_app
 from peoplealign.cli.serve import serve
+from peoplealign.cli.up import up
 
 app = typer.Typer(
     name="peoplealign",
@@ -23,6 +24,7 @@ app.add_typer(charter_app, name="charter")
 app.add_typer(report_app, name="report")
 app.command("import")(imports.import_command)
 app.command("demo")(demo.demo)
+app.command("up")(up)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from sqlalchemy.orm import Session
 
 from peoplealign.demo import activity, comments, records, skills, surveys, users, writer
 from peoplealign.demo.grammar import CommentGrammar
@@ -24,6 +25,8 @@ from peoplealign.demo.stories import (
     choose_departments,
 )
 from peoplealign.demo.timeline import NEVER, Timeline, monday_of
+from peoplealign.policy import audit
+from peoplealign.policy.actor import Actor
 from peoplealign.store.engine import get_engine
 from peoplealign.store.migrate import upgrade
 from peoplealign.store.models import Base
@@ -205,6 +208,21 @@ def generate_demo(
         for name, columns in data.tables:
             counts[name] = writer.insert(conn, tables[name], columns)
         writer.realign_sequences(conn, [tables[name] for name, _ in data.tables])
+        with Session(bind=conn) as session:
+            audit.record(
+                session,
+                Actor.system("demo"),
+                "demo.generate",
+                "organisation",
+                outcome="changed",
+                detail={
+                    "employees": data.employees,
+                    "seed": seed,
+                    "as_of": as_of,
+                    "replace": replace,
+                    "rows": counts,
+                },
+            )
     return DemoSummary(
         employees=data.employees,
         people=data.people,
