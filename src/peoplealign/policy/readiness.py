@@ -83,13 +83,20 @@ class _SourceQuery:
 
 
 SOURCES = (
-    _SourceQuery("hris", Person, Person.id, Person.updated_at, ("people", "org_units"), "every breakdown"),
+    _SourceQuery(
+        "hris",
+        Person,
+        Person.id,
+        func.coalesce(Person.updated_at, Person.created_at),
+        ("people", "org-units"),
+        "every breakdown",
+    ),
     _SourceQuery(
         "survey",
         Response,
         Response.person_id,
         Response.answered_on,
-        ("survey_responses", "responses"),
+        ("survey",),
         "engagement, eNPS and favourability",
     ),
     _SourceQuery(
@@ -116,7 +123,7 @@ SOURCES = (
         PersonSkill,
         PersonSkill.person_id,
         PersonSkill.assessed_on,
-        ("skills", "person_skills"),
+        ("skills",),
         "skill gaps and strategic skill coverage",
     ),
     _SourceQuery(
@@ -124,7 +131,7 @@ SOURCES = (
         Enrollment,
         Enrollment.person_id,
         Enrollment.enrolled_on,
-        ("enrollments", "learning"),
+        ("learning",),
         "learning hours and time to proficiency",
     ),
 )
