@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from peoplealign.errors import NotFoundError
 from peoplealign.policy import audit
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.engine import PolicyDenied
@@ -153,6 +154,8 @@ def test_aggregates_follow_scope_with_filters_and_headcount(db_url: str) -> None
         assert {c.group["org_unit"] for c in head.cells} <= {"Team A", "Team B"}
         lead = PersonalData(s, actors["lead_a"], "survey_reporting").survey_cells("engagement")
         assert [(c.n, c.suppressed) for c in lead.cells] == [(7, False)]
+        with pytest.raises(NotFoundError, match="survey S1 has no answers to enps items"):
+            analyst.survey_cells("enps", survey_id="S1")
         count = PersonalData(s, actors["hr"], "org_reporting").headcount(["department"])
         assert {c.group["department"]: c.n for c in count.cells} == {"Eng": 15, "Sales": 7}
     with session_scope(db_url) as s:

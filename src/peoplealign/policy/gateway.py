@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from peoplealign.errors import NotFoundError
@@ -140,6 +140,8 @@ class PersonalData:
         detail = {"survey": survey.code, "metric": chosen.key, "by": list(by), "filters": filters}
         obligations = self._authorize_aggregate("survey", by, filters, detail)
         loaded = self._respondents(survey, chosen)
+        if not loaded.population:
+            raise NotFoundError(f"survey {survey.code} has no answers to {chosen.label.lower()} items")
         audience = self._audience(obligations, loaded.keys_of_people)
 
         def value_of(members: frozenset[str]) -> float:
@@ -222,8 +224,12 @@ class PersonalData:
                 raise NotFoundError("there are no surveys yet; import survey responses first")
             return latest
         text = str(survey_id)
-        condition = Survey.id == int(text) if text.isdigit() else Survey.code == text
-        found = self.session.scalars(select(Survey).where(condition)).first()
+        condition = (
+            or_(Survey.code == text, Survey.id == int(text)) if text.isdigit() else Survey.code == text
+        )
+        found = self.session.scalars(
+            select(Survey).where(condition).order_by((Survey.code == text).desc())
+        ).first()
         if found is None:
             raise NotFoundError(f"no survey with id or code {text!r}")
         return found
