@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy import text
 
 from peoplealign.errors import InvalidInputError
 from peoplealign.policy.actor import Actor
-from peoplealign.policy.audit import GENESIS_HASH, query, record, record_denial, verify
+from peoplealign.policy.audit import GENESIS_HASH, canonical_time, query, record, record_denial, verify
 from peoplealign.store.engine import get_engine, session_scope
 
 ANALYST = Actor(email="ana@example.org", roles=frozenset({"analyst"}))
@@ -161,3 +162,24 @@ def test_concurrent_appenders_keep_one_valid_chain(db_url: str) -> None:
     with session_scope(db_url) as s:
         result = verify(s)
     assert result.ok and result.events_checked == per_thread * threads
+
+
+def test_timestamps_hash_the_same_whatever_zone_the_backend_returns() -> None:
+    moment = dt.datetime(2026, 3, 1, 12, 30, 5, 123456, tzinfo=dt.UTC)
+    kolkata = moment.astimezone(dt.timezone(dt.timedelta(hours=5, minutes=30)))
+    naive_utc = moment.replace(tzinfo=None)
+    assert canonical_time(moment) == canonical_time(kolkata) == canonical_time(naive_utc)
+    assert canonical_time(moment) == "2026-03-01T12:30:05.123456Z"
+
+
+def test_events_rolled_back_with_a_savepoint_leave_the_chain_intact(db_url: str) -> None:
+    with session_scope(db_url) as s:
+        record(s, ANALYST, "read", "person", subject="A")
+        savepoint = s.begin_nested()
+        record(s, ANALYST, "read", "person", subject="B")
+        savepoint.rollback()
+        record(s, ANALYST, "read", "person", subject="C")
+    with session_scope(db_url) as s:
+        assert [e.subject for e in query(s)] == ["C", "A"]
+        result = verify(s)
+    assert result.ok and result.events_checked == 2

@@ -228,3 +228,24 @@ def test_anonymise_keeps_answers_but_cuts_the_link_to_the_person(sqlite_url: str
 def test_only_administrators_enforce_retention(sqlite_url: str) -> None:
     with session_scope(sqlite_url) as s, pytest.raises(RetentionPermissionError):
         enforce_retention(s, Actor(email="ana@example.org", roles=frozenset({"analyst"})), today=TODAY)
+
+
+def test_delete_removes_leavers_and_unlinks_their_logins(sqlite_url: str) -> None:
+    text = charter.default_yaml().replace(
+        "retention_days: 2555\n    after_retention: anonymise",
+        "retention_days: 2555\n    after_retention: delete",
+        1,
+    )
+    with session_scope(sqlite_url) as s:
+        _seed(s)
+        gone = s.scalar(select(Person.id).where(Person.hris_id == "E1"))
+        s.add(Person(hris_id="E4", name="Report", manager_id=gone))
+    with session_scope(sqlite_url) as s:
+        report = enforce_retention(s, JOB, charter.parse_yaml(text), today=TODAY)
+        assert report.sources[0].rows == {"person": 1}
+    with session_scope(sqlite_url) as s:
+        assert s.scalar(select(Person).where(Person.hris_id == "E1")) is None
+        login = s.scalar(select(User).where(User.email == "gone-login@example.org"))
+        assert login is not None and login.person_id is None
+        orphan = s.scalar(select(Person).where(Person.hris_id == "E4"))
+        assert orphan is not None and orphan.manager_id is None

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, event, select, text
+from sqlalchemy import Row, event, func, insert, select, text, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from peoplealign.errors import InvalidInputError
@@ -30,7 +30,8 @@ OUTCOMES = ("allowed", "denied", "changed", "error")
 
 # Any constant works; it only has to be the same for every writer of one database.
 _PG_CHAIN_LOCK = 7_318_442_019
-_LOCK_INFO_KEY = "peoplealign.audit.chain_locked_by"
+_STATE_KEY = "peoplealign.audit.chain_state"
+_HOOKED_KEY = "peoplealign.audit.hooked"
 _VERIFY_BATCH = 2000
 
 
@@ -108,23 +109,88 @@ def _actor_name(actor: Actor | str) -> str:
     return actor if isinstance(actor, str) else actor.email
 
 
-def _chain_locked(session: Session) -> bool:
+@dataclass
+class _ChainState:
+    """What one transaction holding the chain lock knows: nobody else can append until it ends, so the
+    newest hash is remembered instead of read back, and the head is written once, at commit."""
+
+    transaction: SessionTransaction
+    head_count: int
+    head_last_id: int | None
+    last_hash: str | None = None
+
+
+def _chain_state(session: Session) -> _ChainState | None:
+    state: _ChainState | None = session.info.get(_STATE_KEY)
     current = session.get_transaction()
-    return current is not None and session.info.get(_LOCK_INFO_KEY) is current
+    return state if state is not None and current is not None and state.transaction is current else None
 
 
-def _lock_chain(session: Session) -> None:
-    """Serialise appenders and make the head we read next the true head.
+def _read_head(session: Session) -> dict[str, Any]:
+    value = session.execute(select(AppSetting.value).where(AppSetting.key == CHAIN_HEAD_KEY)).scalar()
+    return dict(value or {})
+
+
+def _lock_chain(session: Session) -> _ChainState:
+    """Serialise appenders so the head read next is the true head.
 
     PostgreSQL: a transaction-scoped advisory lock. SQLite has no row locks; a write statement is the
     only way to take the database write lock inside a transaction that may not have written yet."""
-    if _chain_locked(session):
-        return
+    state = _chain_state(session)
+    if state is not None:
+        return state
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
     else:
         session.execute(text("UPDATE audit_event SET id = id WHERE 1 = 0"))
-    session.info[_LOCK_INFO_KEY] = session.get_transaction()
+    head = _read_head(session)
+    transaction = session.get_transaction()
+    assert transaction is not None
+    state = _ChainState(transaction, int(head.get("count", 0)), head.get("last_id"))
+    session.info[_STATE_KEY] = state
+    if not session.info.get(_HOOKED_KEY):
+        event.listen(session, "before_commit", _write_head)
+        event.listen(session, "after_transaction_end", _forget_after_savepoint)
+        session.info[_HOOKED_KEY] = True
+    return state
+
+
+def _last_event(session: Session) -> Row[Any] | None:
+    return session.execute(
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+
+
+def _forget_after_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    """A savepoint may have rolled back our newest events: read the newest hash again next time."""
+    state = _chain_state(session)
+    if state is not None and transaction.nested:
+        state.last_hash = None
+
+
+def _write_head(session: Session) -> None:
+    state = _chain_state(session)
+    if state is None:
+        return
+    last = _last_event(session)
+    if last is None:
+        return
+    appended = select(func.count()).select_from(AuditEvent)
+    if state.head_last_id is not None:
+        appended = appended.where(AuditEvent.id > state.head_last_id)
+    added = int(session.execute(appended).scalar() or 0)
+    value = {"last_id": last.id, "last_hash": last.hash, "count": state.head_count + added}
+    changed = session.execute(
+        update(AppSetting)
+        .where(AppSetting.key == CHAIN_HEAD_KEY)
+        .values(value=value, updated_at=dt.datetime.now(dt.UTC)),
+        execution_options={"synchronize_session": False},
+    )
+    if not changed.rowcount:  # type: ignore[attr-defined]
+        session.execute(
+            insert(AppSetting).values(key=CHAIN_HEAD_KEY, value=value, updated_at=dt.datetime.now(dt.UTC))
+        )
+    session.info.pop(_STATE_KEY, None)
 
 
 def record(
@@ -138,15 +204,13 @@ def record(
     outcome: str = "allowed",
     detail: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event in the caller's transaction."""
+    """Append one event in the caller's transaction (which then holds the chain until it ends)."""
     if outcome not in OUTCOMES:
         raise InvalidInputError(f"audit outcome {outcome!r} is not one of {', '.join(OUTCOMES)}")
-    _lock_chain(session)
-    head = session.get(AppSetting, CHAIN_HEAD_KEY)
-    last = session.execute(
-        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    ).first()
-    prev_hash = last.hash if last is not None else GENESIS_HASH
+    state = _lock_chain(session)
+    if state.last_hash is None:
+        last = _last_event(session)
+        state.last_hash = last.hash if last is not None else GENESIS_HASH
     fields: dict[str, Any] = {
         "occurred_at": dt.datetime.now(dt.UTC),
         "actor": _actor_name(actor),
@@ -156,18 +220,12 @@ def record(
         "purpose": purpose,
         "outcome": outcome,
         "detail": _json_safe(detail),
-        "prev_hash": prev_hash,
+        "prev_hash": state.last_hash,
     }
     row = AuditEvent(**fields, hash=event_hash(**fields))
     session.add(row)
     session.flush()
-    count = (head.value.get("count", 0) if head is not None else 0) + 1
-    value = {"last_id": row.id, "last_hash": row.hash, "count": count}
-    if head is None:
-        session.add(AppSetting(key=CHAIN_HEAD_KEY, value=value))
-    else:
-        head.value = value
-    session.flush()
+    state.last_hash = row.hash
     return row
 
 
@@ -175,7 +233,7 @@ def _holds_write_lock(session: Session) -> bool:
     """Whether a separate connection appending now would wait on this session's transaction."""
     if not session.in_transaction():
         return False
-    if _chain_locked(session):
+    if _chain_state(session) is not None:
         return True
     if session.get_bind().dialect.name == "sqlite":
         return bool(session.connection().connection.driver_connection.in_transaction)  # type: ignore[union-attr]
