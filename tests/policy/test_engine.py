@@ -76,6 +76,8 @@ def test_flight_risk_only_for_hr_and_only_for_a_retention_conversation() -> None
     )
     promotion = authorize(CHARTER, actor("hr_partner"), Action.READ_INDIVIDUAL, "predictions", "promotion")
     assert hr.allowed and not analyst.allowed and not promotion.allowed
+    assert promotion.rule == "prohibited_uses.flight_risk_in_career_decisions"
+    assert "promotion, pay or termination" in promotion.reason
 
 
 def test_everyone_may_read_their_own_record_for_an_allowed_purpose() -> None:

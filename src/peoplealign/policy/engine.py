@@ -113,14 +113,18 @@ def authorize(
     source = charter.source(resource)
     if source is None:
         return _deny(f"the charter names no data source {resource!r}", "data_sources")
+    for use in charter.prohibited_uses:
+        if purpose in use.decisions and set(use.inputs) & set(source.fields):
+            return _deny(use.description, f"prohibited_uses.{use.key}")
     if not charter.allows_purpose(resource, purpose):
         return _deny(
             f"{source.name} may be used only for {', '.join(source.purposes)}",
             f"data_sources.{resource}.purposes",
         )
     prohibited = PROHIBITED_READS.get((resource, action))
-    if prohibited is not None and prohibited in {use.key for use in charter.prohibited_uses}:
-        return _deny("the charter prohibits this use", f"prohibited_uses.{prohibited}")
+    for use in charter.prohibited_uses:
+        if use.key == prohibited:
+            return _deny(use.description, f"prohibited_uses.{use.key}")
     scope = Scope(charter.scope_for(actor.roles))
     k = charter.k_comments if resource == "comments" else charter.k_aggregate
     if action is Action.READ_AGGREGATE:
