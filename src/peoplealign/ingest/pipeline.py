@@ -16,6 +16,7 @@ from typing import IO, Protocol
 
 import pandas as pd
 from sqlalchemy import Connection, insert
+from sqlalchemy.exc import IntegrityError
 
 from peoplealign.errors import InvalidInputError
 from peoplealign.ingest.columns import ChunkParser, Parsed
@@ -26,6 +27,7 @@ from peoplealign.ingest.lookup import Lookups
 from peoplealign.ingest.mapping import Mapping, load_mapping
 from peoplealign.ingest.problems import ProblemLog
 from peoplealign.ingest.source import DEFAULT_CHUNK_ROWS, FileFacts, read_chunks, scan
+from peoplealign.ingest.upsert import Counts
 from peoplealign.store.engine import get_engine
 from peoplealign.store.models import ImportRun
 
@@ -79,34 +81,27 @@ def import_file(
     facts = scan(path, mapping.format, mapping.delimiter)
     if progress is not None:
         progress.start(facts.size * (1 if dry_run else 2))
-    with (
-        tempfile.TemporaryFile(prefix="peoplealign-import-") as spill,
-        get_engine(url).begin() as conn,
-        _larger_page_cache(conn),
-    ):
-        reader = _Reader(kind_type, mapping, facts, chunk_rows, progress, today or dt.date.today(), spill)
-        ctx = Context(conn, path.name, reader.problems, mapping, Lookups(conn), today=reader.today)
-        kind = kind_type()
-        rows = reader.validate(kind, ctx)
-        if not dry_run:
-            for parsed in reader.validated():
-                kind.write(parsed, ctx)
-            kind.write_end(ctx)
-            conn.execute(
-                insert(ImportRun),
-                {
-                    "kind": kind_name,
-                    "file_name": path.name,
-                    "file_sha256": facts.sha256,
-                    "actor": actor,
-                    "started_at": started_at,
-                    "finished_at": dt.datetime.now(dt.UTC),
-                    "rows": rows,
-                    "inserted": ctx.counts.inserted,
-                    "updated": ctx.counts.updated,
-                    "unchanged": ctx.counts.unchanged,
-                },
-            )
+    try:
+        with (
+            tempfile.TemporaryFile(prefix="peoplealign-import-") as spill,
+            get_engine(url).begin() as conn,
+            _larger_page_cache(conn),
+        ):
+            reader = _Reader(kind_type, mapping, facts, chunk_rows, progress, today or dt.date.today(), spill)
+            ctx = Context(conn, path.name, reader.problems, mapping, Lookups(conn), today=reader.today)
+            kind = kind_type()
+            rows = reader.validate(kind, ctx)
+            if not dry_run:
+                for parsed in reader.validated():
+                    kind.write(parsed, ctx)
+                kind.write_end(ctx)
+                _record_run(conn, kind_name, path, facts.sha256, actor, started_at, rows, ctx.counts)
+    except IntegrityError as exc:
+        # Validation covers what the file can get wrong; this catches what changed underneath it
+        # (another import running at the same time), still without a traceback or a partial write.
+        raise InvalidInputError(
+            f"{path.name}: the database refused the rows ({exc.orig}); nothing was imported"
+        ) from None
     counts = ctx.counts
     return ImportSummary(
         kind_name,
@@ -117,6 +112,33 @@ def import_file(
         counts.unchanged,
         round(time.perf_counter() - started, 3),
         dry_run,
+    )
+
+
+def _record_run(
+    conn: Connection,
+    kind: str,
+    path: Path,
+    sha256: str,
+    actor: str,
+    started_at: dt.datetime,
+    rows: int,
+    counts: Counts,
+) -> None:
+    conn.execute(
+        insert(ImportRun),
+        {
+            "kind": kind,
+            "file_name": path.name,
+            "file_sha256": sha256,
+            "actor": actor,
+            "started_at": started_at,
+            "finished_at": dt.datetime.now(dt.UTC),
+            "rows": rows,
+            "inserted": counts.inserted,
+            "updated": counts.updated,
+            "unchanged": counts.unchanged,
+        },
     )
 
 
@@ -202,6 +224,8 @@ class _Reader:
         known = set(self.kind.column_names())
         names = self.kind.column_names()
         found = [str(c) for c in frame.columns]
+        for column in sorted({c for c in found if found.count(c) > 1}):
+            problems.add(header_line, column, "expected each column once, found it more than once")
         for column in found:
             if column not in known and column not in self._header_checked:
                 self._header_checked.add(column)

@@ -4,6 +4,7 @@ pipeline calls per chunk (check in pass 1, write in pass 2), plus helpers for re
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -40,7 +41,7 @@ class Context:
         return self._upserters[table.name]
 
 
-class ImportKind:
+class ImportKind(ABC):
     """Subclasses declare `name`, `summary`, `columns` and `key`, and implement `write`."""
 
     name: ClassVar[str]
@@ -58,15 +59,19 @@ class ImportKind:
 
     def check(self, rows: Parsed, ctx: Context) -> None:
         """Pass 1: references and rules beyond one cell. Default: none."""
+        return None
 
     def check_end(self, ctx: Context) -> None:
         """Pass 1, after the last chunk: whole-file rules (forward references, cycles)."""
+        return None
 
+    @abstractmethod
     def write(self, rows: Parsed, ctx: Context) -> None:
-        raise NotImplementedError
+        """Pass 2: upsert one chunk and add its statuses to `ctx.counts`."""
 
     def write_end(self, ctx: Context) -> None:
         """Pass 2, after the last chunk: deferred writes such as forward references."""
+        return None
 
 
 def require_known(
