@@ -108,16 +108,14 @@ class PersonalData:
         return obligations
 
     def _audience(self, obligations: Obligations, keys_of_people: Mapping[int, str]) -> Audience:
+        """A manager's team is their reporting subtree; without a linked person there is none."""
         person_key = keys_of_people.get(self.actor.person_id) if self.actor.person_id is not None else None
-        if obligations.scope is Scope.OWN_SUBTREE and self.actor.person_id is not None:
-            team = self._subtree(self.actor.person_id)
-            return Audience(
-                Scope.OWN_SUBTREE,
-                person_key,
-                frozenset(keys_of_people[p] for p in team if p in keys_of_people),
-            )
-        scope = Scope.ORGANISATION if obligations.scope is Scope.ORGANISATION else Scope.SELF
-        return Audience(scope, person_key)
+        if obligations.scope is not Scope.OWN_SUBTREE:
+            return Audience(obligations.scope, person_key)
+        team = self._subtree(self.actor.person_id) if self.actor.person_id is not None else frozenset()
+        return Audience(
+            Scope.OWN_SUBTREE, person_key, frozenset(keys_of_people[p] for p in team if p in keys_of_people)
+        )
 
     def _subtree(self, person_id: int) -> frozenset[int]:
         if self._team is None:
