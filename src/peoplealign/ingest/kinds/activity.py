@@ -20,8 +20,9 @@ def _hours(name: str, required: bool = False) -> Column:
 
 
 class ActivityImport(ImportKind):
+    """Weekly hours, after-hours, meetings, time off and output per person."""
+
     name = "activity"
-    summary = "weekly hours, after-hours, meetings, time off and output per person"
     columns = (
         Column("hris_id", required=True),
         Column("week_start", ColumnType.DATE, required=True),

@@ -42,20 +42,15 @@ class Context:
 
 
 class ImportKind(ABC):
-    """Subclasses declare `name`, `summary`, `columns` and `key`, and implement `write`."""
+    """Subclasses declare `name`, `columns` and `key`, and implement `write`."""
 
     name: ClassVar[str]
-    summary: ClassVar[str]
     columns: ClassVar[tuple[Column, ...]]
     key: ClassVar[tuple[str, ...]]
 
     @classmethod
     def column_names(cls) -> list[str]:
         return [c.name for c in cls.columns]
-
-    @classmethod
-    def describe_columns(cls) -> str:
-        return ", ".join(f"{c.name}*" if c.required else c.name for c in cls.columns)
 
     def check(self, rows: Parsed, ctx: Context) -> None:
         """Pass 1: references and rules beyond one cell. Default: none."""

@@ -14,8 +14,9 @@ from peoplealign.store.models import CollaborationEdge
 
 
 class CollaborationImport(ImportKind):
+    """Interaction counts between two people per period."""
+
     name = "collaboration"
-    summary = "interaction counts between two people per period"
     columns = (
         Column("source_hris_id", required=True),
         Column("target_hris_id", required=True),

@@ -26,8 +26,9 @@ SOURCES = ("survey", "exit_interview", "public_review", "other")
 
 
 class CommentsImport(ImportKind):
+    """Free-text comments, redacted before storage (names, emails, phones, ids)."""
+
     name = "comments"
-    summary = "free-text comments, redacted before storage (names, emails, phones, ids)"
     columns = (
         Column("comment_id", required=True, max_length=64),
         Column("text", required=True, max_length=20_000),

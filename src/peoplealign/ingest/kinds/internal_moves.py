@@ -16,8 +16,9 @@ from peoplealign.store.models import InternalMove
 
 
 class InternalMovesImport(ImportKind):
+    """Promotions, lateral moves, transfers and demotions."""
+
     name = "internal-moves"
-    summary = "promotions, lateral moves, transfers and demotions"
     columns = (
         Column("hris_id", required=True),
         Column("move_date", ColumnType.DATE, required=True),

@@ -13,8 +13,9 @@ from peoplealign.store.models import Enrollment, LearningProgram, LearningProgra
 
 
 class LearningImport(ImportKind):
+    """Enrolments in learning programmes; creates programmes and links them to skills."""
+
     name = "learning"
-    summary = "enrolments in learning programmes; creates programmes and links them to skills"
     columns = (
         Column("hris_id", required=True),
         Column("program_code", required=True, max_length=64),

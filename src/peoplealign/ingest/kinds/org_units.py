@@ -15,8 +15,9 @@ UNIT_KINDS = ("company", "division", "department", "team")
 
 
 class OrgUnitsImport(ImportKind):
+    """The organisation tree (parents may come later in the file or be stored already)."""
+
     name = "org-units"
-    summary = "the organisation tree (parents may come later in the file or be stored already)"
     columns = (
         Column("code", required=True, max_length=64),
         Column("name", required=True),

@@ -23,8 +23,9 @@ PERSON_FIELDS = (
 
 
 class PeopleImport(ImportKind):
+    """Employees from an HRIS export; managers may come later in the file or be stored already."""
+
     name = "people"
-    summary = "employees from an HRIS export; managers may come later in the file or be stored already"
     columns = (
         Column("hris_id", required=True, max_length=64),
         Column("name", required=True),

@@ -9,8 +9,9 @@ from peoplealign.store.models import RoleRequirement
 
 
 class RoleRequirementsImport(ImportKind):
+    """Required proficiency per job title and skill; creates unknown skills."""
+
     name = "role-requirements"
-    summary = "required proficiency per job title and skill; creates unknown skills"
     columns = (
         Column("job_title", required=True),
         Column("skill_code", required=True, max_length=64),

@@ -16,8 +16,9 @@ from peoplealign.store.models import SkillDemand
 
 
 class SkillDemandImport(ImportKind):
+    """Strategic demand (FTE) per skill, org unit and period; creates unknown skills."""
+
     name = "skill-demand"
-    summary = "strategic demand (FTE) per skill, org unit and period; creates unknown skills"
     columns = (
         Column("skill_code", required=True, max_length=64),
         Column("period_start", ColumnType.DATE, required=True, future_ok=True),

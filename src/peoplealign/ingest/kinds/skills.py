@@ -17,8 +17,9 @@ def skill_catalogue(ctx: Context) -> Catalogue:
 
 
 class SkillsImport(ImportKind):
+    """Each person's proficiency (1–5) per skill; also creates or refreshes the skill catalogue."""
+
     name = "skills"
-    summary = "each person's proficiency (1–5) per skill; also creates or refreshes the skill catalogue"
     columns = (
         Column("hris_id", required=True),
         Column("skill_code", required=True, max_length=64),

@@ -25,8 +25,9 @@ QuestionKey = tuple[str, str]
 
 
 class SurveyImport(ImportKind):
+    """Survey answers, one per row; creates surveys and questions; respondents are hashed."""
+
     name = "survey"
-    summary = "survey answers, one per row; creates surveys and questions; respondents are hashed"
     columns = (
         Column("survey_code", required=True, max_length=64),
         Column("question_code", required=True, max_length=64),
