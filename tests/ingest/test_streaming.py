@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 from ingest_helpers import Writer, run
+from sqlalchemy import select
 
 from peoplealign.ingest.problems import ImportProblemsError, ProblemLog
 from peoplealign.ingest.source import read_chunks, scan
+from peoplealign.store.engine import session_scope
+from peoplealign.store.models import OrgUnit
 
 
 def _chunk_sizes(path_text: str, write_file: Writer, name: str) -> tuple[list[int], list[int]]:
@@ -63,3 +66,15 @@ def test_a_large_file_in_small_chunks_imports_every_row(db_url: str, write_file:
     units = "code,name,parent_code\nROOT,Root,\n" + "".join(f"U{i},Unit {i},ROOT\n" for i in range(3_000))
     summary = run("org-units", write_file("many_units.csv", units), db_url, chunk_rows=256)
     assert summary.rows == 3_001 and summary.inserted == 3_001
+
+
+def test_cells_are_stripped_whichever_reader_reads_them(db_url: str, write_file: Writer) -> None:
+    plain = write_file("padded.csv", "code,name\nCO , Acme\n ENG,Engineering \n")
+    quoted = write_file("quoted_padded.csv", 'code,name\nOPS," Operations "\n')
+    assert scan(plain).simple_csv and scan(plain).padded_cells
+    assert not scan(quoted).simple_csv
+    run("org-units", plain, db_url)
+    run("org-units", quoted, db_url)
+    with session_scope(db_url) as session:
+        names = dict(session.execute(select(OrgUnit.code, OrgUnit.name)).tuples().all())
+    assert names == {"CO": "Acme", "ENG": "Engineering", "OPS": "Operations"}

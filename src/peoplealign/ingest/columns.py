@@ -89,13 +89,21 @@ class ChunkParser:
         self.date_formats = date_formats or {}
         self.today = today or dt.date.today()
 
-    def parse(self, frame: pd.DataFrame, lines: np.ndarray, problems: ProblemLog) -> Parsed:
+    def parse(
+        self, frame: pd.DataFrame, lines: np.ndarray, problems: ProblemLog, trimmed: bool = False
+    ) -> Parsed:
+        """`trimmed`: the reader guarantees no cell has surrounding whitespace, so none is stripped."""
         values: dict[str, list[Any]] = {}
         texts: dict[str, np.ndarray] = {}
         for column in self.columns:
             if column.name not in frame.columns:
                 continue
-            text = np.array([v.strip() for v in frame[column.name].tolist()], dtype=object)
+            cells = frame[column.name]
+            text = (
+                cells.to_numpy(dtype=object)
+                if trimmed
+                else np.array([v.strip() for v in cells.tolist()], dtype=object)
+            )
             texts[column.name] = text
             empty = np.asarray(text == "", dtype=bool)
             if column.required and empty.any():

@@ -186,8 +186,8 @@ class _Reader:
         advance = self.progress.advance if self.progress is not None else None
         for chunk in read_chunks(self.facts, self.problems, self.chunk_rows, advance, self.mapping.delimiter):
             frame = self.mapping.apply(chunk.frame, chunk.lines, self.problems)
-            frame = self._check_columns(frame, int(chunk.lines[0]), self.problems)
-            yield self.parser.parse(frame, chunk.lines, self.problems)
+            self._check_columns(frame, int(chunk.lines[0]), self.problems)
+            yield self.parser.parse(frame, chunk.lines, self.problems, chunk.trimmed and frame is chunk.frame)
 
     def validated(self) -> Iterator[Parsed]:
         """Pass 2 replays pass 1's parsed chunks from a temporary file instead of parsing the file again."""
@@ -217,7 +217,7 @@ class _Reader:
         self.problems.raise_if_any()
         return rows
 
-    def _check_columns(self, frame: pd.DataFrame, first_line: int, problems: ProblemLog) -> pd.DataFrame:
+    def _check_columns(self, frame: pd.DataFrame, first_line: int, problems: ProblemLog) -> None:
         """Unknown and missing columns are reported once, then the import stops: rows would only echo them."""
         header_line = 1 if self.facts.format == "csv" else first_line
         before = problems.total
@@ -239,4 +239,3 @@ class _Reader:
                 problems.add(header_line, spec.name, "required column is missing")
         if problems.total > before:
             problems.raise_if_any()
-        return frame

@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,7 @@ class FileFacts:
     has_bom: bool
     format: str  # csv | jsonl
     simple_csv: bool = False  # no quotes and the same number of fields on every line
+    padded_cells: bool = True  # some cell may start or end with whitespace
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Chunk:
 
     frame: pd.DataFrame
     lines: np.ndarray
+    trimmed: bool = False  # no cell has leading or trailing whitespace, so parsing need not strip
 
 
 def file_format(path: Path, declared: str | None = None) -> str:
@@ -94,7 +97,8 @@ def scan(path: Path, declared_format: str | None = None, delimiter: str = ",") -
     if not meaningful:
         raise InvalidInputError(f"{path.name}: the file is empty; expected a header row and data rows")
     kind = file_format(path, declared_format)
-    return FileFacts(path, digest.hexdigest(), size, has_bom, kind, kind == "csv" and shape.uniform())
+    simple = kind == "csv" and shape.uniform()
+    return FileFacts(path, digest.hexdigest(), size, has_bom, kind, simple, shape.padded)
 
 
 class _FieldCounts:
@@ -103,6 +107,10 @@ class _FieldCounts:
 
     def __init__(self, delimiter: str) -> None:
         self.delimiter = ord(delimiter)
+        separator = re.escape(delimiter.encode())
+        self._padding = re.compile(rb"[ \t](?:" + separator + rb"|\r?\n)|(?:" + separator + rb"|\n)[ \t]")
+        self.padded = False
+        self._last = b"\n"
         self.expected: int | None = None
         self.carry = 0
         self.tail_has_text = False
@@ -111,6 +119,8 @@ class _FieldCounts:
     def add(self, block: bytes) -> None:
         if not self.ok:
             return
+        self.padded = self.padded or self._padding.search(self._last + block) is not None
+        self._last = block[-1:]
         data = np.frombuffer(block, dtype=np.uint8)
         if (data == ord('"')).any():
             self.ok = False
@@ -226,7 +236,7 @@ def _simple_csv_chunks(
             frame.columns = [str(name).strip() for name in frame.columns]
             lines = np.arange(first_line, first_line + len(frame), dtype=np.int64)
             first_line += len(frame)
-            yield Chunk(frame, lines)
+            yield Chunk(frame, lines, trimmed=not facts.padded_cells)
 
 
 def _chunk(rows: list[list[str]], header: list[str], lines: list[int]) -> Chunk:
