@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Table, bindparam, insert, select, tuple_, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, tuple_, update
 
 LOOKUP_BATCH = 5_000
 
@@ -132,15 +132,25 @@ class Upserter:
         return Outcome(statuses, ids)
 
     def _insert(self, columns: Columns, positions: list[int], ids: list[int], want_ids: bool) -> None:
-        """Insert, then read the new ids back by natural key: RETURNING with many rows degrades to
-        one statement per row on SQLite."""
+        """Insert, then learn the new ids: RETURNING with many rows degrades to one statement per row
+        on SQLite, so ids are read back by natural key unless SQLite provably numbered them in order."""
+        before = self._max_id() if want_ids and self.conn.dialect.name == "sqlite" else None
         bulk_insert(self.conn, self.table, columns, positions)
         if not want_ids:
+            return
+        if before is not None and self._max_id() == before + len(positions):
+            # Each insert took max(id) + 1 (SQLite's rule while ids are far from the limit) and we
+            # hold the only write transaction, so the ids are before+1 … before+n in insertion order.
+            for offset, position in enumerate(positions, start=1):
+                ids[position] = before + offset
             return
         keys = [tuple(columns[k][p] for k in self.key) for p in positions]
         found = self._fetch(keys, with_fields=False)
         for position, key in zip(positions, keys, strict=True):
             ids[position] = found[key][0]
+
+    def _max_id(self) -> int:
+        return int(self.conn.execute(select(func.coalesce(func.max(self.table.c.id), 0))).scalar_one())
 
 
 def bulk_insert(conn: Connection, table: Table, columns: Columns, positions: Sequence[int]) -> None:
