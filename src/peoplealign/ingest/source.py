@@ -13,7 +13,6 @@ import csv
 import hashlib
 import io
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,8 +106,10 @@ class _FieldCounts:
 
     def __init__(self, delimiter: str) -> None:
         self.delimiter = ord(delimiter)
-        separator = re.escape(delimiter.encode())
-        self._padding = re.compile(rb"[ \t](?:" + separator + rb"|\r?\n)|(?:" + separator + rb"|\n)[ \t]")
+        separator = delimiter.encode()
+        ends = (separator, b"\n", b"\r")
+        self._padding = [space + end for space in (b" ", b"\t") for end in ends]
+        self._padding += [start + space for space in (b" ", b"\t") for start in (separator, b"\n")]
         self.padded = False
         self._last = b"\n"
         self.expected: int | None = None
@@ -119,7 +120,9 @@ class _FieldCounts:
     def add(self, block: bytes) -> None:
         if not self.ok:
             return
-        self.padded = self.padded or self._padding.search(self._last + block) is not None
+        if not self.padded:
+            joined = self._last + block
+            self.padded = any(pattern in joined for pattern in self._padding)
         self._last = block[-1:]
         data = np.frombuffer(block, dtype=np.uint8)
         if (data == ord('"')).any():
