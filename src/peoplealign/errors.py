@@ -15,3 +15,9 @@ class NotFoundError(PeopleAlignError):
 
 class InvalidInputError(PeopleAlignError):
     exit_code = 2
+
+
+class PermissionDeniedError(PeopleAlignError):
+    """The request is well-formed but the actor may not do it; the web answers 403."""
+
+    exit_code = 4

@@ -10,12 +10,13 @@ from fastapi import Depends
 from fastapi.testclient import TestClient
 from web_helpers import USERS, sign_in
 
-from peoplealign.alignment.organisation import OrgScope
+from peoplealign.alignment.organisation import aggregate_scope
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter import apply, approve, default_yaml, load_default
+from peoplealign.policy.scope import Scope
 from peoplealign.store.engine import session_scope
 from peoplealign.web.app import create_app
-from peoplealign.web.charter_rules import org_scope_for_roles, views_for_roles
+from peoplealign.web.charter_rules import views_for_roles
 from peoplealign.web.deps import require_view
 from peoplealign.web.navigation import navigation_for
 
@@ -28,15 +29,16 @@ def _nav_links(page: str) -> list[str]:
 
 def test_employee_sees_no_analyst_links(signed_in: Callable[[str], TestClient]) -> None:
     page = signed_in("employee").get("/").text
-    assert _nav_links(page) == ["/"]
+    assert _nav_links(page) == ["/", "/ethics"]
     assert 'aria-current="page"' in page
     assert "Employee" in page and "emp@example.org" in page
 
 
-def test_analyst_and_admin_see_the_api_docs(client: TestClient) -> None:
-    for role in ("analyst", "admin"):
-        sign_in(client, USERS[role][0])
-        assert _nav_links(client.get("/").text) == ["/", "/docs"]
+def test_analyst_and_admin_see_the_api_docs_and_only_admins_the_audit_trail(client: TestClient) -> None:
+    sign_in(client, USERS["analyst"][0])
+    assert _nav_links(client.get("/").text) == ["/", "/ethics", "/docs"]
+    sign_in(client, USERS["admin"][0])
+    assert _nav_links(client.get("/").text) == ["/", "/ethics", "/audit", "/docs"]
 
 
 def test_links_appear_only_for_pages_that_exist() -> None:
@@ -52,10 +54,14 @@ def test_views_and_scope_come_from_the_charter() -> None:
     assert "audit" in views_for_roles(charter, {"admin"})
     assert "audit" not in views_for_roles(charter, {"employee", "manager"})
     assert "api_docs" not in views_for_roles(charter, {"employee", "executive"})
-    assert org_scope_for_roles(charter, {"employee"}) is OrgScope.DEPARTMENTS
-    assert org_scope_for_roles(charter, {"employee", "manager"}) is OrgScope.OWN_SUBTREE
-    assert org_scope_for_roles(charter, {"employee", "executive"}) is OrgScope.ORGANISATION
-    assert org_scope_for_roles(charter, set()) is OrgScope.DEPARTMENTS
+
+    def scope(*roles: str) -> Scope:
+        return aggregate_scope(charter, Actor("someone@example.org", frozenset(roles)))
+
+    assert scope("employee") is Scope.SELF
+    assert scope("employee", "manager") is Scope.OWN_SUBTREE
+    assert scope("employee", "executive") is Scope.ORGANISATION
+    assert scope() is Scope.SELF
 
 
 def test_an_approved_charter_changes_what_the_web_shows(client: TestClient, org_url: str) -> None:

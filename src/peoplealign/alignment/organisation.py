@@ -1,46 +1,46 @@
 """Organisation size and structure as one actor may see it.
 
-A headcount of a small unit identifies people ("the two people in Legal"), so a unit below the
-charter's k shows as "fewer than k people". Showing a parent's total next to its children's would
-let anyone subtract their way to the hidden ones, so a shown total never leaves a remainder between
-1 and k-1: more children are withheld until it does (complementary suppression).
+Headcounts are personal data in aggregate ("the two people in Legal"), so every figure comes from
+the policy gateway: it authorises the read for the actor's scope, audits it, and hides small cells
+and the cells that would let them be computed by subtraction (one anonymity decision per population,
+shared with every other aggregate). The unit tree itself (names, kinds, parents) is not personal data
+and is read directly.
 
-The computation is plain Python over a snapshot so it is testable without a web server and can
-later sit behind the policy engine unchanged.
+What each scope gets is what the gateway gives it:
+- self (employees): the organisation-wide total only, the same figure everyone sees;
+- own subtree (managers): that total, plus their reporting line counted per unit and department;
+- organisation: every unit.
+
+A unit's figure is read straight off a gateway cell when one covers exactly its part of the tree (a
+department, a unit without sub-units, the single root); otherwise it is the sum of cells that do,
+which reveals nothing those shown cells do not, and it is withheld when any of them is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peoplealign.policy.actor import Actor
-from peoplealign.store.models import OrgUnit, Person
+from peoplealign.policy.aggregates import Cell, Report
+from peoplealign.policy.anonymity import REASON_SMALL
+from peoplealign.policy.charter import CharterDocument
+from peoplealign.policy.engine import Action, authorize
+from peoplealign.policy.gateway import PersonalData
+from peoplealign.policy.population import build_unit_tree
+from peoplealign.policy.scope import Scope
+from peoplealign.store.models import OrgUnit
 
+PURPOSE = "org_reporting"
 FINEST_KIND = "team"
-
-
-class OrgScope(IntEnum):
-    """How much of the tree an actor sees; a larger value sees more."""
-
-    DEPARTMENTS = 1  # organisation- and department-level figures
-    OWN_SUBTREE = 2  # plus the manager's own part of the tree, down to teams
-    ORGANISATION = 3  # the whole tree
-
-
-# The charter's `audiences.<role>.scope` names, mapped onto what the org overview shows.
-SCOPE_BY_CHARTER_NAME = {
-    "self": OrgScope.DEPARTMENTS,
-    "own_subtree": OrgScope.OWN_SUBTREE,
-    "organisation": OrgScope.ORGANISATION,
-}
+CHART_KIND = "department"
 
 
 class Withheld(StrEnum):
@@ -58,18 +58,13 @@ class UnitRecord:
 
 
 @dataclass(frozen=True)
-class PersonRecord:
-    id: int
-    manager_id: int | None
-    org_unit_id: int | None
+class Figures:
+    """What the gateway released to the actor: cells keyed by their group value (unit labels)."""
 
-
-@dataclass(frozen=True)
-class OrgSnapshot:
-    """Everything the overview needs: the unit tree and who is active where."""
-
-    units: tuple[UnitRecord, ...]
-    people: tuple[PersonRecord, ...]
+    total: Cell
+    scope_total: Cell
+    departments: Mapping[str | None, Cell]
+    units: Mapping[str | None, Cell]
 
 
 @dataclass
@@ -80,6 +75,7 @@ class UnitView:
     kind: str
     headcount: int | None
     withheld: Withheld | None = None
+    counted: bool = True  # False: the actor's scope has no figure for this unit
     children: list[UnitView] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -87,6 +83,7 @@ class UnitView:
             "code": self.code,
             "name": self.name,
             "kind": self.kind,
+            "counted": self.counted,
             "headcount": self.headcount,
             "withheld": None if self.withheld is None else self.withheld.value,
             "children": [c.to_dict() for c in self.children],
@@ -95,10 +92,11 @@ class UnitView:
 
 @dataclass(frozen=True)
 class OrgOverview:
-    scope: OrgScope
+    scope: Scope
     k: int
-    headcount: int | None
+    headcount: int | None  # the organisation-wide total: the same for everyone
     withheld: Withheld | None
+    reporting_line: int | None  # a manager's people, counted in the tree; None for other scopes
     units_by_kind: dict[str, int]
     roots: list[UnitView]
     empty: bool  # nothing imported yet: no units and nobody employed
@@ -106,12 +104,22 @@ class OrgOverview:
     def units_of_kind(self, kind: str) -> list[UnitView]:
         return [u for u in _walk(self.roots) if u.kind == kind]
 
+    def chart_units(self) -> list[UnitView]:
+        """Counted departments; a scope with at most one (a team lead) charts its teams instead."""
+        counted = [u for u in _walk(self.roots) if u.counted]
+        departments = [u for u in counted if u.kind == CHART_KIND]
+        if len(departments) > 1:
+            return departments
+        teams = [u for u in counted if u.kind == FINEST_KIND]
+        return teams or departments or [u for u in self.roots if u.counted]
+
     def to_dict(self) -> dict[str, Any]:
         return {
-            "scope": self.scope.name.lower(),
+            "scope": self.scope.value,
             "k": self.k,
             "headcount": self.headcount,
             "withheld": None if self.withheld is None else self.withheld.value,
+            "reporting_line": self.reporting_line,
             "units_by_kind": self.units_by_kind,
             "units": [u.to_dict() for u in self.roots],
             "empty": self.empty,
@@ -125,10 +133,10 @@ def _walk(nodes: Iterable[UnitView]) -> Iterable[UnitView]:
 
 
 class _Tree:
-    """Parent/child links and rolled-up headcounts, robust to parents that are missing or cyclic."""
+    """Parent/child links, robust to parents that are missing or cyclic."""
 
-    def __init__(self, snapshot: OrgSnapshot) -> None:
-        self.units = {u.id: u for u in sorted(snapshot.units, key=lambda u: (u.name, u.code))}
+    def __init__(self, units: Sequence[UnitRecord]) -> None:
+        self.units = {u.id: u for u in sorted(units, key=lambda u: (u.name, u.code))}
         self.children: dict[int | None, list[int]] = {}
         for unit in self.units.values():
             parent = unit.parent_id if unit.parent_id in self.units else None
@@ -142,11 +150,6 @@ class _Tree:
                 self.roots.append(unit_id)
                 reachable.update(self.descendants([unit_id]))
         self.parent = {c: p for p, cs in self.children.items() if p is not None for c in cs}
-        direct = Counter(p.org_unit_id for p in snapshot.people)
-        self.total = len(snapshot.people)
-        self.headcount: dict[int, int] = {}
-        for root in self.roots:
-            self._roll_up(root, direct)
 
     def descendants(self, start: Iterable[int]) -> Iterable[int]:
         seen: set[int] = set()
@@ -159,13 +162,6 @@ class _Tree:
             yield unit_id
             stack.extend(self.children.get(unit_id, []))
 
-    def _roll_up(self, unit_id: int, direct: Counter[int | None]) -> int:
-        total = direct.get(unit_id, 0)
-        for child in self.children.get(unit_id, []):
-            total += self._roll_up(child, direct)
-        self.headcount[unit_id] = total
-        return total
-
     def ancestors(self, unit_id: int) -> Iterable[int]:
         parent = self.parent.get(unit_id)
         while parent is not None:
@@ -173,134 +169,163 @@ class _Tree:
             parent = self.parent.get(parent)
 
 
-def own_subtree_units(snapshot: OrgSnapshot, person_id: int | None) -> set[int]:
-    """The manager's own unit and everything below it, plus every unit where one of their
-    (direct or indirect) reports works."""
-    if person_id is None:
-        return set()
-    tree = _Tree(snapshot)
-    reports: dict[int | None, list[PersonRecord]] = {}
-    for person in snapshot.people:
-        reports.setdefault(person.manager_id, []).append(person)
-    units: set[int] = set()
-    own = next((p for p in snapshot.people if p.id == person_id), None)
-    if own is not None and own.org_unit_id in tree.units:
-        units.update(tree.descendants([own.org_unit_id]))
-    seen = {person_id}
-    stack = list(reports.get(person_id, []))
-    while stack:
-        person = stack.pop()
-        if person.id in seen:
-            continue
-        seen.add(person.id)
-        if person.org_unit_id in tree.units:
-            units.add(person.org_unit_id)
-        stack.extend(reports.get(person.id, []))
-    return units
+@dataclass(frozen=True)
+class _Count:
+    n: int | None
+    withheld: Withheld | None = None
 
 
-def build_overview(
-    snapshot: OrgSnapshot, *, scope: OrgScope, k: int, own_units: set[int] | None = None
-) -> OrgOverview:
-    """The tree the scope allows, with small and complementary cells withheld."""
-    tree = _Tree(snapshot)
-    visible = _visible_units(tree, scope, own_units or set())
-    roots = [_view(tree, unit_id, visible) for unit_id in tree.roots if unit_id in visible]
-    total: int | None = tree.total
-    total_withheld = None
-    if tree.total < k:
-        total, total_withheld = None, Withheld.SMALL
-        for node in roots:
-            _withhold_subtree(node, Withheld.SMALL)
-    _suppress_children(total, roots, k)
-    return OrgOverview(
-        scope=scope,
-        k=k,
-        headcount=total,
-        withheld=total_withheld,
-        units_by_kind=dict(sorted(Counter(u.kind for u in tree.units.values()).items())),
-        roots=roots,
-        empty=not tree.units and tree.total == 0,
-    )
+def _from_cell(cell: Cell | None, k: int) -> _Count:
+    """A missing cell is an empty group (the gateway returns only cells with people in them)."""
+    if cell is None:
+        return _Count(0)
+    if not cell.suppressed and cell.n is not None:
+        return _Count(cell.n)
+    small = cell.reason == REASON_SMALL.format(k=k)
+    return _Count(None, Withheld.SMALL if small else Withheld.PROTECTS_SMALL)
 
 
-def _visible_units(tree: _Tree, scope: OrgScope, own_units: set[int]) -> set[int]:
-    if scope is OrgScope.ORGANISATION:
+class _Counter:
+    """Each unit's figure from the released cells (see the module docstring)."""
+
+    def __init__(self, tree: _Tree, figures: Figures, k: int) -> None:
+        rows = [(u.id, u.code, u.name, u.kind, u.parent_id) for u in tree.units.values()]
+        population_tree = build_unit_tree(rows)
+        self.tree, self.figures, self.k = tree, figures, k
+        self.label = population_tree.labels
+        self.members_of_department: dict[int, set[int]] = {}
+        for unit_id, department in population_tree.department_of.items():
+            self.members_of_department.setdefault(department, set()).add(unit_id)
+        self.counts: dict[int, _Count] = {}
+
+    def count(self, unit_id: int) -> _Count:
+        if unit_id not in self.counts:
+            self.counts[unit_id] = self._count(unit_id)
+        return self.counts[unit_id]
+
+    def _count(self, unit_id: int) -> _Count:
+        subtree = set(self.tree.descendants([unit_id]))
+        label = self.label[unit_id]
+        if self.members_of_department.get(unit_id) == subtree:
+            return _from_cell(self.figures.departments.get(label), self.k)
+        if subtree == {unit_id}:
+            return _from_cell(self.figures.units.get(label), self.k)
+        if self.tree.roots == [unit_id]:
+            # Everyone with a unit is under the single root: the total less those without one.
+            total = _from_cell(self.figures.scope_total, self.k)
+            unassigned = _from_cell(self.figures.units.get(None), self.k)
+            if total.n is not None and unassigned.n is not None:
+                return _Count(total.n - unassigned.n)
+        parts = [_from_cell(self.figures.units.get(label), self.k)]
+        parts += [self.count(child) for child in self.tree.children.get(unit_id, [])]
+        if any(p.n is None for p in parts):
+            return _Count(None, Withheld.PROTECTS_SMALL)
+        return _Count(sum(p.n or 0 for p in parts))
+
+    def has_people(self, unit_id: int) -> bool:
+        return any(self.label[u] in self.figures.units for u in self.tree.descendants([unit_id]))
+
+
+def _shown_units(tree: _Tree, scope: Scope, counted: set[int]) -> set[int]:
+    """The whole tree for the organisation scope; otherwise the units above the finest level (names
+    only), plus the counted units and their ancestors."""
+    if scope is Scope.ORGANISATION:
         return set(tree.units)
-    visible: set[int] = set()
+    shown: set[int] = set()
     stack = list(tree.roots)
     while stack:
         unit_id = stack.pop()
-        if tree.units[unit_id].kind != FINEST_KIND and unit_id not in visible:
-            visible.add(unit_id)
+        if tree.units[unit_id].kind != FINEST_KIND and unit_id not in shown:
+            shown.add(unit_id)
             stack.extend(tree.children.get(unit_id, []))
-    if scope is OrgScope.OWN_SUBTREE:
-        for unit_id in own_units & set(tree.units):
-            visible.add(unit_id)
-            visible.update(tree.ancestors(unit_id))
-    return visible
+    for unit_id in counted:
+        shown.add(unit_id)
+        shown.update(tree.ancestors(unit_id))
+    return shown
 
 
-def _view(tree: _Tree, unit_id: int, visible: set[int]) -> UnitView:
-    unit = tree.units[unit_id]
-    return UnitView(
-        id=unit.id,
-        code=unit.code,
-        name=unit.name,
-        kind=unit.kind,
-        headcount=tree.headcount.get(unit_id, 0),
-        children=[_view(tree, c, visible) for c in tree.children.get(unit_id, []) if c in visible],
+def build_overview(units: Sequence[UnitRecord], figures: Figures, *, scope: Scope, k: int) -> OrgOverview:
+    """The tree the scope shows, each counted unit with the figure the released cells give it."""
+    tree = _Tree(units)
+    counter = _Counter(tree, figures, k)
+    if scope is Scope.ORGANISATION:
+        counted = set(tree.units)
+    elif scope is Scope.OWN_SUBTREE:
+        counted = {u for u in tree.units if counter.has_people(u)}
+    else:
+        counted = set()
+    shown = _shown_units(tree, scope, counted)
+
+    def view(unit_id: int) -> UnitView:
+        unit = tree.units[unit_id]
+        figure = counter.count(unit_id) if unit_id in counted else _Count(None)
+        return UnitView(
+            id=unit.id,
+            code=unit.code,
+            name=unit.name,
+            kind=unit.kind,
+            headcount=figure.n,
+            withheld=figure.withheld,
+            counted=unit_id in counted,
+            children=[view(c) for c in tree.children.get(unit_id, []) if c in shown],
+        )
+
+    total = _from_cell(figures.total, k)
+    return OrgOverview(
+        scope=scope,
+        k=k,
+        headcount=total.n,
+        withheld=total.withheld,
+        reporting_line=_from_cell(figures.scope_total, k).n if scope is Scope.OWN_SUBTREE else None,
+        units_by_kind=dict(sorted(Counter(u.kind for u in tree.units.values()).items())),
+        roots=[view(r) for r in tree.roots if r in shown],
+        empty=not tree.units and not total.n,
     )
 
 
-def _withhold_subtree(node: UnitView, reason: Withheld) -> None:
-    node.headcount, node.withheld = None, reason
-    for child in node.children:
-        _withhold_subtree(child, reason)
-
-
-def _suppress_children(parent_total: int | None, children: list[UnitView], k: int) -> None:
-    """Withhold small children, then enough of the smallest others that the parent's remainder
-    (people in no shown child) is 0 or at least k; then do the same one level down."""
-    for child in children:
-        if child.headcount is not None and child.headcount < k:
-            _withhold_subtree(child, Withheld.SMALL)
-    if parent_total is not None:
-        shown = sorted((c for c in children if c.headcount is not None), key=lambda c: c.headcount or 0)
-        remainder = parent_total - sum(c.headcount or 0 for c in shown)
-        while 0 < remainder < k and shown:
-            child = shown.pop(0)
-            remainder += child.headcount or 0
-            _withhold_subtree(child, Withheld.PROTECTS_SMALL)
-    for child in children:
-        if child.headcount is not None:
-            _suppress_children(child.headcount, child.children, k)
-
-
-def load_snapshot(session: Session, today: dt.date | None = None) -> OrgSnapshot:
-    """Every unit, and the people employed on `today` (hired by then, not yet left)."""
-    today = today or dt.date.today()
-    units = tuple(
+def load_units(session: Session) -> list[UnitRecord]:
+    return [
         UnitRecord(id=r.id, code=r.code, name=r.name, kind=r.kind, parent_id=r.parent_id)
         for r in session.execute(
             select(OrgUnit.id, OrgUnit.code, OrgUnit.name, OrgUnit.kind, OrgUnit.parent_id)
         )
+    ]
+
+
+def _cells(report: Report, dimension: str) -> dict[str | None, Cell]:
+    return {_label(c.group.get(dimension)): c for c in report.cells}
+
+
+def _label(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def read_figures(reader: PersonalData, scope: Scope, as_of: dt.date) -> Figures:
+    """The gateway reads this scope may make, each one authorised and audited. A manager's own total
+    is their reporting line; the organisation's is the town-hall figure everyone sees."""
+    own_total = reader.headcount(as_of=as_of).cells[0]
+    if scope is Scope.SELF:
+        return Figures(own_total, own_total, {}, {})
+    total = (
+        reader.headcount(as_of=as_of, town_hall=True).cells[0] if scope is Scope.OWN_SUBTREE else own_total
     )
-    people = tuple(
-        PersonRecord(id=r.id, manager_id=r.manager_id, org_unit_id=r.org_unit_id)
-        for r in session.execute(
-            select(Person.id, Person.manager_id, Person.org_unit_id).where(
-                or_(Person.exit_date.is_(None), Person.exit_date > today),
-                or_(Person.hire_date.is_(None), Person.hire_date <= today),
-            )
-        )
-    )
-    return OrgSnapshot(units=units, people=people)
+    departments = _cells(reader.headcount(["department"], as_of=as_of), "department")
+    units = _cells(reader.headcount(["org_unit"], as_of=as_of), "org_unit")
+    return Figures(total, own_total, departments, units)
+
+
+def aggregate_scope(charter: CharterDocument, actor: Actor) -> Scope:
+    """The scope the gateway will apply to this actor's headcounts. A refusal reads as the narrowest
+    scope here; the gateway's own read then refuses (and audits) it."""
+    decision = authorize(charter, actor, Action.READ_AGGREGATE, "hris", PURPOSE)
+    return decision.obligations.scope if decision.obligations is not None else Scope.SELF
 
 
 def organisation_overview(
-    session: Session, actor: Actor, *, scope: OrgScope, k: int, today: dt.date | None = None
+    session: Session, actor: Actor, charter: CharterDocument, today: dt.date | None = None
 ) -> OrgOverview:
-    snapshot = load_snapshot(session, today)
-    own = own_subtree_units(snapshot, actor.person_id) if scope is OrgScope.OWN_SUBTREE else set()
-    return build_overview(snapshot, scope=scope, k=k, own_units=own)
+    """The overview for one actor, every headcount read through the policy gateway."""
+    scope = aggregate_scope(charter, actor)
+    reader = PersonalData(session, actor, PURPOSE, charter)
+    figures = read_figures(reader, scope, today or dt.date.today())
+    return build_overview(load_units(session), figures, scope=scope, k=charter.k_aggregate)

@@ -31,7 +31,7 @@ def serve(
     from peoplealign.web.app import create_app
 
     url = prepared_db(db)
-    app = create_app(url, secure_cookies=not insecure_cookies)
+    app = create_app(url, secure_cookies=not insecure_cookies, run_scheduled_jobs=True)
     shown_host = f"[{host}]" if ":" in host else host
     typer.echo(f"PeopleAlign is running at http://{shown_host}:{port}/ (database {url})")
     typer.echo("Press Ctrl+C to stop.")

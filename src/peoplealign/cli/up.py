@@ -52,4 +52,6 @@ def up(
 
     from peoplealign.web.app import create_app
 
-    uvicorn.run(create_app(url), host=host, port=port, log_level="info", proxy_headers=False)
+    uvicorn.run(
+        create_app(url, run_scheduled_jobs=True), host=host, port=port, log_level="info", proxy_headers=False
+    )

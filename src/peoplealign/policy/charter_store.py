@@ -9,7 +9,7 @@ import hashlib
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from peoplealign.errors import InvalidInputError, NotFoundError, PeopleAlignError
+from peoplealign.errors import InvalidInputError, NotFoundError, PeopleAlignError, PermissionDeniedError
 from peoplealign.policy import audit
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter_document import CharterDocument, load_default, parse_yaml
@@ -20,8 +20,8 @@ PROPOSER_ROLES = ("admin", "analyst", "hr_partner", "executive")
 APPROVER_ROLE = "executive"
 
 
-class CharterPermissionError(PeopleAlignError):
-    exit_code = 4
+class CharterPermissionError(PermissionDeniedError):
+    """Proposing or approving a charter without the role the charter process requires."""
 
 
 class LooseningNotAcceptedError(PeopleAlignError):

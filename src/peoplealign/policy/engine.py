@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from peoplealign.errors import PeopleAlignError
+from peoplealign.errors import PermissionDeniedError
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.scope import Scope, widest
 
@@ -77,10 +77,8 @@ class Decision:
     obligations: Obligations | None = None
 
 
-class PolicyDenied(PeopleAlignError):
+class PolicyDenied(PermissionDeniedError):
     """A read the charter does not allow; the message says who, what, why and which rule."""
-
-    exit_code = 4
 
     def __init__(self, actor: Actor, action: str, resource: str, purpose: str, decision: Decision) -> None:
         self.actor = actor

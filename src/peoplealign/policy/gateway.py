@@ -76,9 +76,16 @@ class PersonalData:
     # --- aggregates -----------------------------------------------------------------------------
 
     def _authorize_aggregate(
-        self, resource: str, by: Sequence[str], filters: Mapping[str, Any], detail: Mapping[str, Any]
+        self,
+        resource: str,
+        by: Sequence[str],
+        filters: Mapping[str, Any],
+        detail: Mapping[str, Any],
+        *,
+        town_hall: bool = False,
     ) -> Obligations:
-        """Refuse before anything is read: the source, the purpose and the breakdown for the scope."""
+        """Refuse before anything is read: the source, the purpose and the breakdown for the scope
+        (for a town-hall read, the narrowest scope, whatever the actor's own)."""
         obligations = enforce(
             self.session,
             self.charter,
@@ -88,11 +95,12 @@ class PersonalData:
             self.purpose,
             detail=detail,
         )
-        refused = check_breakdown(Audience(obligations.scope), by, filters)
+        scope = Scope.SELF if town_hall else obligations.scope
+        refused = check_breakdown(Audience(scope), by, filters)
         if refused:
             decision = Decision(
                 False,
-                f"a {obligations.scope.value}-scope audience sees organisation-wide totals only, "
+                f"a {scope.value}-scope audience sees organisation-wide totals only, "
                 f"not breakdowns by {', '.join(refused)}",
                 "audiences.*.scope",
             )
@@ -176,9 +184,17 @@ class PersonalData:
         return loaded
 
     def headcount(
-        self, by: Sequence[str] = (), filters: Mapping[str, Any] | None = None, as_of: dt.date | None = None
+        self,
+        by: Sequence[str] = (),
+        filters: Mapping[str, Any] | None = None,
+        as_of: dt.date | None = None,
+        *,
+        town_hall: bool = False,
     ) -> Report:
-        """People employed on `as_of` (default today) per cell, with the same protection as surveys."""
+        """People employed on `as_of` (default today) per cell, with the same protection as surveys.
+
+        `town_hall=True` reads the organisation-wide total every employee sees, whatever the actor's
+        own scope: a manager's own scope is their team, yet the town-hall figures are theirs too."""
         filters = dict(filters or {})
         day = as_of or dt.date.today()
         detail = {"metric": "headcount", "by": list(by), "filters": filters, "as_of": day.isoformat()}
@@ -190,8 +206,12 @@ class PersonalData:
             for r in rows
             if (r.hire_date is None or r.hire_date <= day) and (r.exit_date is None or r.exit_date > day)
         ]
-        obligations = self._authorize_aggregate("hris", by, filters, detail)
-        audience = self._audience(obligations, {r.id: str(r.id) for r in active})
+        obligations = self._authorize_aggregate("hris", by, filters, detail, town_hall=town_hall)
+        audience = (
+            Audience(Scope.SELF)
+            if town_hall
+            else self._audience(obligations, {r.id: str(r.id) for r in active})
+        )
         facts = load_person_facts(self.session)
         tree = load_unit_tree(self.session)
         population = [

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, and_, cast, delete, func, literal, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from peoplealign.errors import PeopleAlignError
+from peoplealign.errors import PermissionDeniedError
 from peoplealign.policy import audit
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter_document import CharterDocument, DataSource
@@ -39,8 +39,8 @@ ANONYMISED_NAME = "Anonymised former employee"
 ANONYMISED_PREFIX = "anonymised-"
 
 
-class RetentionPermissionError(PeopleAlignError):
-    exit_code = 4
+class RetentionPermissionError(PermissionDeniedError):
+    """Deleting data past retention is an administrator's job (or the system's daily run)."""
 
 
 @dataclass(frozen=True)

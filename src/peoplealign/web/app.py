@@ -16,8 +16,9 @@ from peoplealign.web import sessions
 from peoplealign.web.csrf import verify_csrf
 from peoplealign.web.error_pages import install_problem_handlers
 from peoplealign.web.ratelimit import LoginRateLimiter
-from peoplealign.web.routers import auth, organisation, system
+from peoplealign.web.routers import audit_log, auth, ethics, organisation, system
 from peoplealign.web.routers import reports as survey_reports
+from peoplealign.web.scheduled_jobs import retention_job, running
 from peoplealign.web.secret_key import load_secret_key
 from peoplealign.web.security_headers import SecurityHeadersMiddleware
 
@@ -29,20 +30,27 @@ ROUTERS = (
     auth.router,
     organisation.router,
     survey_reports.router,
+    ethics.router,
+    audit_log.router,
 )
 
 
 @asynccontextmanager
-async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    yield
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async with running(app.state.scheduled_jobs):
+        yield
     dispose_all()
 
 
-def create_app(db_url: str | None = None, *, secure_cookies: bool = True) -> FastAPI:
+def create_app(
+    db_url: str | None = None, *, secure_cookies: bool = True, run_scheduled_jobs: bool = False
+) -> FastAPI:
     """The app for one database. The schema must already be current (`peoplealign serve` migrates).
 
     `secure_cookies=False` is only for plain-HTTP deployments that are not on localhost: browsers
-    treat http://127.0.0.1 and http://localhost as secure, so Secure cookies work there."""
+    treat http://127.0.0.1 and http://localhost as secure, so Secure cookies work there.
+    `run_scheduled_jobs=True` (what `peoplealign serve` and `up` use) enforces retention daily while
+    the app runs; tests leave it off."""
     url = resolve_url(db_url)
     app = FastAPI(
         title="PeopleAlign",
@@ -59,6 +67,7 @@ def create_app(db_url: str | None = None, *, secure_cookies: bool = True) -> Fas
     app.state.engine = get_engine(url)
     app.state.session_factory = session_factory(url)
     app.state.login_limiter = LoginRateLimiter()
+    app.state.scheduled_jobs = (retention_job(app.state.session_factory),) if run_scheduled_jobs else ()
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         SessionMiddleware,

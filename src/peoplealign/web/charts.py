@@ -3,15 +3,9 @@ the Plotly bundle served from the installed package."""
 
 from __future__ import annotations
 
-from peoplealign.alignment.organisation import OrgOverview, UnitView
+from peoplealign.alignment.organisation import UnitView
 
-CHART_KIND = "department"
 BAR_COLOUR = "#2f5d8a"
-
-
-def chart_units(overview: OrgOverview) -> list[UnitView]:
-    """Departments when the tree has them, else the top-level units."""
-    return overview.units_of_kind(CHART_KIND) or list(overview.roots)
 
 
 def headcount_figure_json(units: list[UnitView]) -> str | None:

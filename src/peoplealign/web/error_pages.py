@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from peoplealign.errors import NotFoundError, PeopleAlignError
+from peoplealign.errors import NotFoundError, PeopleAlignError, PermissionDeniedError
+from peoplealign.policy.engine import PolicyDenied
 from peoplealign.web.problems import LoginRequired, WebProblem
 from peoplealign.web.templating import render
 
@@ -20,14 +22,20 @@ def wants_json(request: Request) -> bool:
 
 
 def _render_problem(
-    request: Request, status: int, title: str, message: str, headers: dict[str, str]
+    request: Request,
+    status: int,
+    title: str,
+    message: str,
+    headers: dict[str, str],
+    details: Mapping[str, str] | None = None,
 ) -> Response:
+    """`details` (e.g. the charter rule that refused) go into the JSON body and under the message."""
     if wants_json(request):
-        return JSONResponse({"detail": message}, status_code=status, headers=headers)
+        return JSONResponse({"detail": message, **(details or {})}, status_code=status, headers=headers)
     return render(
         request,
         "error.html",
-        {"title": title, "message": message, "status_code": status},
+        {"title": title, "message": message, "status_code": status, "details": details or {}},
         status_code=status,
         headers=headers,
     )
@@ -42,7 +50,30 @@ async def _web_problem(request: Request, exc: Exception) -> Response:
     return _render_problem(request, exc.status_code, exc.title, exc.message, exc.headers)
 
 
+def _policy_denied(request: Request, exc: PolicyDenied) -> Response:
+    """Names the refused read and the charter rule, for people and programs alike."""
+    if wants_json(request):
+        message = str(exc)
+    else:
+        message = (
+            f"The People Alignment Charter does not allow this: {exc.decision.reason}. "
+            "The refusal has been recorded in the audit trail. If you need this for your work, "
+            "ask an administrator."
+        )
+    details = {
+        "rule": exc.decision.rule,
+        "action": exc.action,
+        "resource": exc.resource,
+        "purpose": exc.purpose,
+    }
+    return _render_problem(request, 403, "Not allowed by the charter", message, {}, details)
+
+
 async def _domain_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, PolicyDenied):
+        return _policy_denied(request, exc)
+    if isinstance(exc, PermissionDeniedError):
+        return _render_problem(request, 403, "Not available to you", str(exc), {})
     status = 404 if isinstance(exc, NotFoundError) else 400
     title = "Not found" if status == 404 else "That did not work"
     return _render_problem(request, status, title, str(exc), {})

@@ -18,6 +18,7 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("home", "Overview", "/"),
     NavItem("ethics_statement", "Ethics statement", "/ethics"),
+    NavItem("audit", "Audit trail", "/audit"),
     NavItem("api_docs", "API", "/docs"),
 )
 

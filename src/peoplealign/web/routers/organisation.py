@@ -7,11 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from peoplealign.alignment.organisation import OrgOverview, organisation_overview
+from peoplealign.alignment.organisation import organisation_overview
 from peoplealign.policy.actor import Actor
-from peoplealign.policy.charter import CharterDocument
-from peoplealign.web.charter_rules import org_scope_for_roles
-from peoplealign.web.charts import chart_units, headcount_figure_json
+from peoplealign.web.charts import headcount_figure_json
 from peoplealign.web.deps import CurrentCharter, DbSession, require_view
 from peoplealign.web.templating import render
 
@@ -20,15 +18,10 @@ router = APIRouter()
 HomeActor = Annotated[Actor, Depends(require_view("home"))]
 
 
-def _overview(session: DbSession, actor: Actor, charter: CharterDocument) -> OrgOverview:
-    scope = org_scope_for_roles(charter, actor.roles)
-    return organisation_overview(session, actor, scope=scope, k=charter.k_aggregate)
-
-
 @router.get("/", name="home", include_in_schema=False)
 def home(request: Request, session: DbSession, actor: HomeActor, charter: CurrentCharter) -> Response:
-    overview = _overview(session, actor, charter)
-    units = chart_units(overview)
+    overview = organisation_overview(session, actor, charter)
+    units = overview.chart_units()
     return render(
         request,
         "home.html",
@@ -44,7 +37,9 @@ def home(request: Request, session: DbSession, actor: HomeActor, charter: Curren
 
 @router.get("/api/v1/organisation", tags=["organisation"])
 def organisation(session: DbSession, actor: HomeActor, charter: CurrentCharter) -> dict[str, Any]:
-    """Headcount and unit tree as the home page shows them to you: units with fewer than `k`
-    people, and units that would let such a group be computed, have `headcount: null` and say why
-    in `withheld` (`small` or `protects_small`)."""
-    return _overview(session, actor, charter).to_dict()
+    """Headcount and unit tree as the home page shows them to you, read through the policy layer
+    (purpose `org_reporting`). `headcount` is the organisation-wide total everyone sees; units your
+    scope has no figure for have `counted: false`; units with fewer than `k` people, and units that
+    would let such a group be computed, have `headcount: null` and say why in `withheld` (`small`
+    or `protects_small`). For managers, unit figures and `reporting_line` count their reporting line."""
+    return organisation_overview(session, actor, charter).to_dict()

@@ -1,0 +1,78 @@
+"""Reading the audit trail itself. The log says who read whose data, so it is personal data too: only
+roles whose charter audience opens the `audit` view may read it, and every reading (or refusal) is
+appended to the log it reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from peoplealign.errors import InvalidInputError
+from peoplealign.policy import audit
+from peoplealign.policy.actor import Actor
+from peoplealign.policy.charter_document import CharterDocument
+from peoplealign.policy.engine import Decision, deny
+from peoplealign.store.models import AuditEvent
+
+AUDIT_VIEW = "audit"
+ACTION = "audit.read"
+RESOURCE = "audit"
+PURPOSE = "administration"
+MAX_EVENTS = 1000
+
+
+@dataclass(frozen=True)
+class AuditReview:
+    events: list[AuditEvent]
+    verification: audit.VerifyResult
+    actor_filter: str | None
+    subject_filter: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "verification": self.verification.as_dict(),
+            "filters": {"actor": self.actor_filter, "subject": self.subject_filter},
+            "events": [audit.event_as_dict(e) for e in self.events],
+        }
+
+
+def _clean(text: str | None) -> str | None:
+    """An empty filter field of the web form means no filter."""
+    return (text or "").strip() or None
+
+
+def review_audit_log(
+    session: Session,
+    charter: CharterDocument,
+    actor: Actor,
+    *,
+    actor_filter: str | None = None,
+    subject_filter: str | None = None,
+    limit: int = 100,
+) -> AuditReview:
+    """The newest events (optionally of one actor or about one subject) and whether the chain holds."""
+    actor_filter, subject_filter = _clean(actor_filter), _clean(subject_filter)
+    detail = {"actor": actor_filter, "subject": subject_filter, "limit": limit}
+    if AUDIT_VIEW not in charter.views_for(actor.roles):
+        roles = ", ".join(sorted(actor.roles)) or "none"
+        decision = Decision(
+            False,
+            f"the audit trail is open only to roles whose audience includes the audit view, not {roles}",
+            "audiences.*.views",
+        )
+        deny(session, actor, ACTION, RESOURCE, PURPOSE, decision, detail=detail)
+    if not 1 <= limit <= MAX_EVENTS:
+        raise InvalidInputError(f"limit must be between 1 and {MAX_EVENTS}, not {limit}")
+    events = audit.query(session, actor=actor_filter, subject=subject_filter, limit=limit)
+    verification = audit.verify(session)
+    audit.record(
+        session,
+        actor,
+        ACTION,
+        RESOURCE,
+        purpose=PURPOSE,
+        detail={**detail, "events": len(events), "chain_ok": verification.ok},
+    )
+    return AuditReview(events, verification, actor_filter, subject_filter)

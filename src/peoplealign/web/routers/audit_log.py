@@ -1,0 +1,53 @@
+"""The audit trail for administrators: the newest events, filtered by actor or subject, and whether
+the hash chain is intact. Reading it is recorded in it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from peoplealign.policy.actor import Actor
+from peoplealign.policy.audit_review import MAX_EVENTS, review_audit_log
+from peoplealign.web.deps import CurrentCharter, DbSession, require_view
+from peoplealign.web.templating import render
+
+router = APIRouter()
+
+AuditActor = Annotated[Actor, Depends(require_view("audit"))]
+ActorFilter = Annotated[str | None, Query(alias="actor", description="Only events of this user (email).")]
+SubjectFilter = Annotated[str | None, Query(description="Only events about this subject (e.g. an HRIS id).")]
+Limit = Annotated[int, Query(ge=1, le=MAX_EVENTS, description="How many of the newest events.")]
+
+
+@router.get("/audit", name="audit_log", include_in_schema=False)
+def audit_page(
+    request: Request,
+    session: DbSession,
+    actor: AuditActor,
+    charter: CurrentCharter,
+    actor_filter: ActorFilter = None,
+    subject: SubjectFilter = None,
+    limit: Limit = 100,
+) -> Response:
+    review = review_audit_log(
+        session, charter, actor, actor_filter=actor_filter, subject_filter=subject, limit=limit
+    )
+    return render(request, "audit.html", {"title": "Audit trail", "review": review, "limit": limit})
+
+
+@router.get("/api/v1/audit-events", tags=["audit"])
+def audit_events(
+    session: DbSession,
+    actor: AuditActor,
+    charter: CurrentCharter,
+    actor_filter: ActorFilter = None,
+    subject: SubjectFilter = None,
+    limit: Limit = 100,
+) -> dict[str, Any]:
+    """The newest audit events, newest first, and the hash-chain verification (`verification.ok`)."""
+    review = review_audit_log(
+        session, charter, actor, actor_filter=actor_filter, subject_filter=subject, limit=limit
+    )
+    return review.as_dict()

@@ -1,0 +1,71 @@
+"""Administrators read the audit trail with filters and the chain's verification; the reading is
+itself recorded, and other roles are refused."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+from web_helpers import USERS, sign_in
+
+from peoplealign.policy import audit
+from peoplealign.policy.actor import Actor
+from peoplealign.policy.audit_review import review_audit_log
+from peoplealign.policy.charter import load_default
+from peoplealign.policy.engine import PolicyDenied
+from peoplealign.store.engine import session_scope
+from peoplealign.store.models import AuditEvent
+
+ADMIN = USERS["admin"][0]
+
+
+def _seed(url: str) -> None:
+    with session_scope(url) as s:
+        audit.record(s, "hr@example.org", "read_individual", "hris", subject="PLAT3", purpose="development")
+        audit.record(s, "ana@example.org", "read_aggregate", "survey", purpose="survey_reporting")
+
+
+def test_admin_sees_events_filters_and_an_intact_chain(client: TestClient, org_url: str) -> None:
+    _seed(org_url)
+    sign_in(client, ADMIN)
+    page = client.get("/audit").text
+    assert "Chain intact: all 2 events verified." in page
+    assert "hr@example.org" in page and "ana@example.org" in page and "PLAT3" in page
+    by_subject = client.get("/audit", params={"subject": "PLAT3", "actor": ""}).text
+    assert "hr@example.org" in by_subject and "ana@example.org" not in by_subject
+    by_actor = client.get("/api/v1/audit-events", params={"actor": "ana@example.org"}).json()
+    assert [e["actor"] for e in by_actor["events"]] == ["ana@example.org"]
+    assert by_actor["verification"]["ok"] is True
+    with session_scope(org_url) as s:
+        reads = s.scalars(select(AuditEvent).where(AuditEvent.action == "audit.read")).all()
+    assert [(e.actor, e.detail["subject"], e.detail["actor"]) for e in reads] == [
+        (ADMIN, None, None),
+        (ADMIN, "PLAT3", None),
+        (ADMIN, None, "ana@example.org"),
+    ]
+    assert client.get("/api/v1/audit-events").json()["events"][0]["action"] == "audit.read"
+
+
+def test_a_broken_chain_is_shown(client: TestClient, org_url: str) -> None:
+    _seed(org_url)
+    with session_scope(org_url) as s:
+        s.execute(update(AuditEvent).where(AuditEvent.subject == "PLAT3").values(purpose="curiosity"))
+    sign_in(client, ADMIN)
+    page = client.get("/audit").text
+    assert "Chain broken at event 1: its content does not match its hash" in page
+
+
+def test_other_roles_are_refused(client: TestClient) -> None:
+    sign_in(client, USERS["analyst"][0])
+    assert client.get("/audit").status_code == 403
+    assert client.get("/api/v1/audit-events").status_code == 403
+
+
+def test_the_policy_layer_refuses_and_audits_a_reader_without_the_audit_view(db_url: str) -> None:
+    analyst = Actor("ana@example.org", frozenset({"analyst"}))
+    with pytest.raises(PolicyDenied, match=r"audiences\.\*\.views"), session_scope(db_url) as s:
+        review_audit_log(s, load_default(), analyst)
+    with session_scope(db_url) as s:
+        review = review_audit_log(s, load_default(), Actor.system("check"), limit=5)
+        assert [(e.actor, e.outcome) for e in review.events] == [("ana@example.org", "denied")]
+        assert review.verification.ok
