@@ -97,3 +97,14 @@ def test_generates_on_every_backend_and_leaves_ids_usable(db_url):
             insert(Person).values(hris_id="NEW-1", name="New Starter").returning(Person.id)
         ).scalar_one()
     assert new_id == summary.people + 1
+
+
+def test_generation_is_audited_and_the_chain_verifies(demo_url):
+    from peoplealign.policy import audit
+    from peoplealign.store.engine import session_scope
+    from peoplealign.store.models import AuditEvent
+
+    with session_scope(demo_url) as session:
+        actions = session.scalars(select(AuditEvent.action)).all()
+        assert actions == ["demo.generate"]
+        assert audit.verify(session).ok

@@ -5,8 +5,9 @@ from __future__ import annotations
 from ingest_helpers import PEOPLE, Writer, run, table_counts
 from sqlalchemy import select
 
+from peoplealign.policy import audit
 from peoplealign.store.engine import session_scope
-from peoplealign.store.models import ImportRun, Person, ProtectedAttribute
+from peoplealign.store.models import AuditEvent, ImportRun, Person, ProtectedAttribute
 
 
 def test_reimport_is_unchanged_and_one_changed_row_is_one_update(org_url: str, write_file: Writer) -> None:
@@ -53,6 +54,11 @@ def test_every_successful_import_is_recorded(org_url: str, write_file: Writer) -
         ("people", 4, 0, 4),
     ]
     assert len(runs[-1].file_sha256) == 64 and runs[-1].finished_at is not None
+    with session_scope(org_url) as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "import")).all()
+        assert [e.resource for e in events] == ["import:org-units", "import:people", "import:people"]
+        assert events[-1].detail["unchanged"] == 4 and events[-1].outcome == "changed"
+        assert audit.verify(session).ok
 
 
 def test_dry_run_validates_and_writes_nothing(db_url: str, write_file: Writer) -> None:

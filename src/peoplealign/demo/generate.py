@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy.orm import Session
 
 from peoplealign.demo import activity, comments, records, skills, surveys, users, writer
 from peoplealign.demo.grammar import CommentGrammar
@@ -208,21 +207,19 @@ def generate_demo(
         for name, columns in data.tables:
             counts[name] = writer.insert(conn, tables[name], columns)
         writer.realign_sequences(conn, [tables[name] for name, _ in data.tables])
-        with Session(bind=conn) as session:
-            audit.record(
-                session,
-                Actor.system("demo"),
-                "demo.generate",
-                "organisation",
-                outcome="changed",
-                detail={
-                    "employees": data.employees,
-                    "seed": seed,
-                    "as_of": as_of,
-                    "replace": replace,
-                    "rows": counts,
-                },
-            )
+        audit.record_on_connection(
+            conn,
+            Actor.system("demo"),
+            "demo.generate",
+            "organisation",
+            detail={
+                "employees": data.employees,
+                "seed": seed,
+                "as_of": as_of,
+                "replace": replace,
+                "rows": counts,
+            },
+        )
     return DemoSummary(
         employees=data.employees,
         people=data.people,

@@ -28,6 +28,7 @@ from peoplealign.ingest.mapping import Mapping, load_mapping
 from peoplealign.ingest.problems import ProblemLog
 from peoplealign.ingest.source import DEFAULT_CHUNK_ROWS, FileFacts, read_chunks, scan
 from peoplealign.ingest.upsert import Counts
+from peoplealign.policy import audit
 from peoplealign.store.engine import get_engine
 from peoplealign.store.models import ImportRun
 
@@ -134,6 +135,20 @@ def _record_run(
             "actor": actor,
             "started_at": started_at,
             "finished_at": dt.datetime.now(dt.UTC),
+            "rows": rows,
+            "inserted": counts.inserted,
+            "updated": counts.updated,
+            "unchanged": counts.unchanged,
+        },
+    )
+    audit.record_on_connection(
+        conn,
+        actor,
+        "import",
+        f"import:{kind}",
+        detail={
+            "file": path.name,
+            "sha256": sha256,
             "rows": rows,
             "inserted": counts.inserted,
             "updated": counts.updated,

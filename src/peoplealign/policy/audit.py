@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, event, func, insert, select, text, update
+from sqlalchemy import Connection, Row, event, func, insert, select, text, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from peoplealign.errors import InvalidInputError
@@ -227,6 +227,22 @@ def record(
     session.flush()
     state.last_hash = row.hash
     return row
+
+
+def record_on_connection(
+    conn: Connection,
+    actor: Actor | str,
+    action: str,
+    resource: str,
+    *,
+    outcome: str = "changed",
+    detail: Mapping[str, Any] | None = None,
+) -> None:
+    """Append from bulk-writing code that holds a Core connection rather than a session. The session
+    joins the connection's transaction, so the event and the chain head commit or roll back with it."""
+    with Session(bind=conn) as session:
+        record(session, actor, action, resource, outcome=outcome, detail=detail)
+        session.commit()
 
 
 def _holds_write_lock(session: Session) -> bool:
