@@ -14,8 +14,9 @@ from peoplealign.cli.app import app
 from peoplealign.demo import build_demo, generate_demo
 from peoplealign.demo.stories import SETTING_KEY
 from peoplealign.errors import InvalidInputError, PeopleAlignError
-from peoplealign.store.engine import get_engine
-from peoplealign.store.models import Base, Person
+from peoplealign.policy import audit
+from peoplealign.store.engine import get_engine, session_scope
+from peoplealign.store.models import AuditEvent, Base, Person
 
 SMALL = 250
 AS_OF = dt.date(2026, 11, 16)
@@ -100,10 +101,6 @@ def test_generates_on_every_backend_and_leaves_ids_usable(db_url):
 
 
 def test_generation_is_audited_and_the_chain_verifies(demo_url):
-    from peoplealign.policy import audit
-    from peoplealign.store.engine import session_scope
-    from peoplealign.store.models import AuditEvent
-
     with session_scope(demo_url) as session:
         actions = session.scalars(select(AuditEvent.action)).all()
         assert actions == ["demo.generate"]
