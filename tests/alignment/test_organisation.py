@@ -1,6 +1,6 @@
 """The organisation overview reads every headcount through the policy gateway: each role sees what
-its scope allows, small units are withheld, no shown figure lets a group below k be subtracted out,
-and every read is audited."""
+its scope allows, headcounts per unit are exact organisation structure (small units included), and
+every read is audited."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from peoplealign.alignment.organisation import (
     OrgOverview,
     UnitRecord,
     UnitView,
-    Withheld,
     build_overview,
     organisation_overview,
 )
@@ -23,6 +22,7 @@ from peoplealign.policy.actor import Actor
 from peoplealign.policy.aggregates import Cell
 from peoplealign.policy.charter import active_charter, apply, approve, default_yaml, load_default
 from peoplealign.policy.engine import PolicyDenied
+from peoplealign.policy.gateway import PersonalData
 from peoplealign.policy.scope import Scope
 from peoplealign.store.engine import session_scope
 from peoplealign.store.models import AuditEvent, OrgUnit, Person
@@ -90,65 +90,71 @@ def _units(nodes: Iterable[UnitView]) -> dict[str, UnitView]:
     return found
 
 
-def _assert_nothing_small_can_be_read(total: int | None, children: list[UnitView]) -> None:
-    """No shown figure is below k, and no shown total minus its shown parts leaves 1..k-1 people."""
-    for child in children:
-        assert child.headcount is None or child.headcount >= K
-        _assert_nothing_small_can_be_read(child.headcount, child.children)
-    if total is not None:
-        remainder = total - sum(c.headcount or 0 for c in children)
-        assert remainder == 0 or remainder >= K
+def _figures(units: dict[str, UnitView]) -> dict[str, int | None]:
+    return {code: u.headcount for code, u in units.items()}
 
 
-def test_organisation_scope_sees_every_unit_with_small_ones_withheld(db_url: str) -> None:
+def test_organisation_scope_sees_every_unit_exactly(db_url: str) -> None:
     overview = _overview(db_url, populate(db_url)["analyst"])
     units = _units(overview.roots)
     assert overview.scope is Scope.ORGANISATION
-    assert overview.headcount == 34
-    assert overview.reporting_line is None
-    assert set(units) == {"ACME", "ENG", "SAL", "LEG", "PLAT", "APPS", "EMEA", "APAC"}
-    assert (units["ACME"].headcount, units["ENG"].headcount, units["PLAT"].headcount) == (34, 19, 12)
-    assert (units["LEG"].headcount, units["LEG"].withheld) == (None, Withheld.SMALL)
-    assert (units["APAC"].headcount, units["APAC"].withheld) == (None, Withheld.SMALL)
-    # Acme 34 - Engineering 19 - Sales 12 would reveal Legal's 3: Sales is withheld with it.
-    assert (units["SAL"].headcount, units["SAL"].withheld) == (None, Withheld.PROTECTS_SMALL)
+    assert (overview.headcount, overview.reporting_line) == (34, None)
+    # Legal's 3 and APAC's 3 are the org chart, not an aggregate to hide.
+    assert _figures(units) == {
+        "ACME": 34, "ENG": 19, "PLAT": 12, "APPS": 7, "SAL": 12, "EMEA": 9, "APAC": 3, "LEG": 3
+    }  # fmt: skip
+    assert not any(u.reporting_line_only for u in units.values())
     assert overview.units_by_kind == {"company": 1, "department": 3, "team": 4}
-    _assert_nothing_small_can_be_read(overview.headcount, overview.roots)
+    assert [u.code for u in overview.chart_units()] == ["ENG", "LEG", "SAL"]
 
 
-def test_employees_see_the_organisation_total_and_no_unit_figures(db_url: str) -> None:
+def test_employees_see_the_organisation_and_every_department(db_url: str) -> None:
     overview = _overview(db_url, populate(db_url)["employee"])
     units = _units(overview.roots)
     assert overview.scope is Scope.SELF
     assert overview.headcount == 34
-    assert set(units) == {"ACME", "ENG", "SAL", "LEG"}  # the structure down to departments, by name
-    assert all(not u.counted and u.headcount is None for u in units.values())
-    assert overview.chart_units() == []
+    assert _figures(units) == {"ACME": 34, "ENG": 19, "SAL": 12, "LEG": 3}  # no team below
+    assert [u.code for u in overview.chart_units()] == ["ENG", "LEG", "SAL"]
 
 
-def test_managers_see_their_reporting_line_and_nothing_outside_it(db_url: str) -> None:
+def test_managers_see_departments_and_their_reporting_line_below_them(db_url: str) -> None:
     overview = _overview(db_url, populate(db_url)["manager"])
     units = _units(overview.roots)
     assert overview.scope is Scope.OWN_SUBTREE
     assert overview.headcount == 34  # the town-hall total
     assert overview.reporting_line == 11  # Platform without its lead
-    counted = {code for code, u in units.items() if u.counted}
-    assert counted == {"ACME", "ENG", "PLAT"}
-    assert all(u.headcount == 11 for code, u in units.items() if code in counted)
-    assert "APPS" not in units and "EMEA" not in units and "APAC" not in units
-    assert all(units[c].headcount is None for c in ("SAL", "LEG"))
-    assert [u.code for u in overview.chart_units()] == ["PLAT"]
+    assert _figures(units) == {"ACME": 34, "ENG": 19, "SAL": 12, "LEG": 3, "PLAT": 11}
+    assert [code for code, u in units.items() if u.reporting_line_only] == ["PLAT"]
 
 
-def test_a_manager_without_reports_gets_no_small_figure(db_url: str) -> None:
+def test_a_manager_without_reports_counts_no_unit_below_departments(db_url: str) -> None:
     actors = populate(db_url)
     with session_scope(db_url) as s:
         member = s.scalar(select(Person.id).where(Person.hris_id == "APAC1"))
     loner = Actor("apac@example.org", frozenset({"manager"}), person_id=member)
     overview = _overview(db_url, loner)
-    assert overview.reporting_line is None
-    assert not any(u.counted for u in _units(overview.roots).values())
+    assert overview.reporting_line == 0
+    assert set(_units(overview.roots)) == {"ACME", "ENG", "SAL", "LEG"}
     assert _overview(db_url, actors["manager"]).headcount == 34
+
+
+def test_crossed_headcounts_stay_protected(db_url: str) -> None:
+    """Exact unit headcounts are known to whoever asks for a breakdown by level: Legal's 3 and every
+    cell that would reveal something about fewer than k people by subtraction stay hidden."""
+    actors = populate(db_url)
+    with session_scope(db_url) as s:
+        for person in s.scalars(select(Person)):
+            person.level = 3 if person.hris_id == "PLAT0" else 2
+    with session_scope(db_url) as s:
+        reader = PersonalData(s, actors["analyst"], "org_reporting")
+        report = reader.headcount(["org_unit", "level"], as_of=TODAY)
+        cells = {(c.group["org_unit"], c.group["level"]): c for c in report.cells}
+        # Platform at level 2 (11) from Platform's exact 12 would give its lead's level away.
+        assert cells["Platform", 2].suppressed and cells["Platform", 3].suppressed
+        assert cells["Legal", 2].reason == "fewer than 5 people"
+        assert all(c.suppressed or (c.n or 0) >= K for c in cells.values())
+        with pytest.raises(PolicyDenied, match="breakdowns by department only"):
+            PersonalData(s, actors["employee"], "org_reporting").headcount(["department", "level"])
 
 
 def test_every_read_is_audited_for_org_reporting(db_url: str) -> None:
@@ -162,9 +168,10 @@ def test_every_read_is_audited_for_org_reporting(db_url: str) -> None:
     assert {e.outcome for e in events} == {"allowed"}
     assert reads == [
         ("emp@example.org", [], "self"),
+        ("emp@example.org", ["department"], "self"),
         ("mgr@example.org", [], "own_subtree"),
         ("mgr@example.org", [], "self"),
-        ("mgr@example.org", ["department"], "own_subtree"),
+        ("mgr@example.org", ["department"], "self"),
         ("mgr@example.org", ["org_unit"], "own_subtree"),
         ("ana@example.org", [], "organisation"),
         ("ana@example.org", ["department"], "organisation"),
@@ -191,41 +198,40 @@ def test_a_charter_that_withholds_headcounts_denies_and_audits_the_read(db_url: 
 
 def test_an_empty_organisation_is_empty(db_url: str) -> None:
     overview = _overview(db_url, Actor("ana@example.org", frozenset({"analyst"})))
-    assert overview.empty and overview.roots == [] and overview.headcount is None
+    assert overview.empty and overview.roots == [] and overview.headcount == 0
     assert overview.to_dict()["empty"] is True
 
 
-def _cell(n: int | None, reason: str | None = None) -> Cell:
-    return Cell({}, n, None if n is None else float(n), n is None, reason)
+def _cell(n: int) -> Cell:
+    return Cell({}, n, float(n), False, None)
 
 
-SMALL = f"fewer than {K} people"
-HIDDEN = "hidden so that other cells cannot be subtracted to reveal a small group"
-
-
-def test_figures_compose_from_cells_that_cover_a_unit_exactly() -> None:
-    """A division has no cell of its own: it is the sum of the cells inside it, or withheld."""
+def test_figures_compose_from_whole_departments_or_unit_cells() -> None:
+    """A division is the sum of its departments; the root is every department, not the people
+    without a unit; for a manager, a team counts their reporting line and says so."""
     units = [
         UnitRecord(1, "CO", "Company", "company", None),
         UnitRecord(2, "DIV", "Division", "division", 1),
         UnitRecord(3, "A", "Dept A", "department", 2),
         UnitRecord(4, "B", "Dept B", "department", 2),
         UnitRecord(5, "C", "Dept C", "department", 1),
+        UnitRecord(6, "T", "Team T", "team", 3),
+        UnitRecord(7, "U", "Team U", "team", 3),
     ]
-    departments: dict[str | None, Cell] = {
-        "Dept A": _cell(20),
-        "Dept B": _cell(8),
-        "Dept C": _cell(None, HIDDEN),
-    }
-    org_units = {"Dept A": _cell(20), "Dept B": _cell(8), "Dept C": _cell(None, SMALL), None: _cell(6)}
-    figures = Figures(_cell(40), _cell(40), departments, org_units)
+    departments = {"Dept A": _cell(20), "Dept B": _cell(8), "Dept C": _cell(2), None: _cell(6)}
+    org_units = {"Dept A": _cell(1), "Team T": _cell(15), "Team U": _cell(4), "Dept B": _cell(8)}
+    org_units |= {"Dept C": _cell(2), None: _cell(6)}
+    figures = Figures(_cell(36), _cell(36), departments, org_units)
     tree = _units(build_overview(units, figures, scope=Scope.ORGANISATION, k=K).roots)
-    assert tree["DIV"].headcount == 28
-    assert tree["CO"].headcount == 34  # the total less the six people without a unit
-    assert (tree["C"].headcount, tree["C"].withheld) == (None, Withheld.PROTECTS_SMALL)
-    hidden_part = Figures(_cell(40), _cell(40), {**departments, "Dept B": _cell(None, SMALL)}, org_units)
-    tree = _units(build_overview(units, hidden_part, scope=Scope.ORGANISATION, k=K).roots)
-    assert (tree["B"].withheld, tree["DIV"].withheld) == (Withheld.SMALL, Withheld.PROTECTS_SMALL)
+    assert _figures(tree) == {"CO": 30, "DIV": 28, "A": 20, "B": 8, "C": 2, "T": 15, "U": 4}
+    own = Figures(_cell(36), _cell(3), departments, {"Team U": _cell(3)})
+    tree = _units(build_overview(units, own, scope=Scope.OWN_SUBTREE, k=K).roots)
+    assert _figures(tree) == {"CO": 30, "DIV": 28, "A": 20, "B": 8, "C": 2, "U": 3}
+    assert [code for code, u in tree.items() if u.reporting_line_only] == ["U"]
+    tree = _units(
+        build_overview(units, Figures(_cell(36), _cell(36), departments, {}), scope=Scope.SELF, k=K).roots
+    )
+    assert _figures(tree) == {"CO": 30, "DIV": 28, "A": 20, "B": 8, "C": 2}
 
 
 def test_parent_cycles_and_missing_parents_do_not_loop() -> None:

@@ -13,31 +13,58 @@ from collections.abc import Sequence
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from peoplealign.policy.aggregates import ORG_STRUCTURE
 from peoplealign.policy.anonymity import (
     REASON_COMPLEMENTARY,
+    CellDecision,
+    CellKey,
     Member,
+    Release,
     breakdowns,
     lattice_cells,
     protect,
+    release_for,
 )
 
 SETTINGS = settings(max_examples=150, deadline=None)
 
 
-def leaks(visible: Sequence[frozenset[str]], k: int, known: frozenset[str] = frozenset()) -> list[str]:
-    """Every way a visible cell minus disjoint visible sub-cells leaves 1..k-1 (unknown) people."""
+def leaks(
+    visible: Sequence[frozenset[str]],
+    k: int,
+    known: frozenset[str] = frozenset(),
+    public: frozenset[frozenset[str]] = frozenset(),
+) -> list[str]:
+    """Every way a visible cell minus disjoint visible sub-cells leaves 1..k-1 (unknown) people.
+    Cells in `public` (the organisation structure) are facts the attacker knows anyway: a way made of
+    them alone discloses nothing and is not reported."""
     found = []
     cells = sorted(set(visible), key=len)
     for parent in cells:
         inside = [c for c in cells if c < parent]
-        unions = {frozenset()}
+        # Each union of disjoint cells, with whether some way to form it uses a non-public cell.
+        unions = {frozenset[str](): parent not in public}
         for cell in inside:
-            unions |= {u | cell for u in unions if not u & cell}
-        for union in unions - {frozenset()}:
+            for union, decided in list(unions.items()):
+                if not union & cell:
+                    grown = union | cell
+                    unions[grown] = unions.get(grown, False) or decided or cell not in public
+        for union, decided in unions.items():
             rest = parent - union - known
-            if 0 < len(rest) < k:
+            if union and decided and 0 < len(rest) < k:
                 found.append(f"{sorted(parent)} minus {sorted(union)} leaves {sorted(rest)}")
     return found
+
+
+def structure_and_decided(release: Release) -> tuple[list[CellDecision], list[frozenset[str]]]:
+    """The exact organisation-structure cells, and the other cells shown."""
+    structure = [d for key, d in release.cells.items() if _is_structure(key)]
+    decided = [d.members for key, d in release.cells.items() if not _is_structure(key) and d.visible]
+    return structure, decided
+
+
+def _is_structure(key: CellKey) -> bool:
+    return set(key.dims) <= set(ORG_STRUCTURE)
 
 
 @st.composite
@@ -165,3 +192,63 @@ def test_a_proof_that_runs_out_of_budget_hides_cells_instead_of_leaking(people: 
     release = protect(lattice_cells(people, "organisation"), k, budget=40)
     assert leaks(release.visible_member_sets(), k) == []
     assert any(d.visible for d in release.cells.values()) == (len(people) >= k)
+
+
+@SETTINGS
+@given(people=organisations(), k=st.integers(min_value=2, max_value=5))
+def test_exact_org_structure_cannot_be_combined_with_crossed_cells(people: list[Member], k: int) -> None:
+    """Headcounts by department and unit are exact, small units included; every crossed cell shown
+    has at least k people, and no exact structure cell minus shown crossed cells (or the reverse)
+    isolates 1..k-1 people."""
+    release = release_for(people, "organisation", k, exact_dims=ORG_STRUCTURE)
+    structure, decided = structure_and_decided(release)
+    assert all(d.visible and d.n == len(d.members) for d in structure)
+    assert release.cells_for("organisation", ())[0][1].n == len(people)
+    assert all(len(cell) >= k for cell in decided)
+    public = frozenset(d.members for d in structure) - set(decided)
+    assert leaks([*(d.members for d in structure), *decided], k, public=public) == []
+
+
+@SETTINGS
+@given(people=organisations(), k=st.integers(min_value=2, max_value=4), data=st.data())
+def test_a_managers_crossed_headcounts_stay_safe_against_the_whole_org_chart(
+    people: list[Member], k: int, data: st.DataObject
+) -> None:
+    team_size = data.draw(st.integers(min_value=1, max_value=len(people)))
+    team = people[:team_size]
+    manager = frozenset({people[-1].key}) if team_size < len(people) else frozenset()
+    org_chart = release_for(people, "organisation", k, dimensions=ORG_STRUCTURE, exact_dims=ORG_STRUCTURE)
+    chart = org_chart.visible_member_sets()
+    release = release_for(team, "team", k, fixed_visible=chart, known=manager, exact_dims=ORG_STRUCTURE)
+    structure, decided = structure_and_decided(release)
+    assert all(d.visible for d in structure)
+    public = frozenset([*chart, *(d.members for d in structure)]) - set(decided)
+    visible = [*chart, *(d.members for d in structure), *decided]
+    assert leaks(visible, k, known=manager, public=public) == []
+
+
+def test_a_team_total_minus_its_level_cells_cannot_single_out_a_level() -> None:
+    """Team A (6 people, one of them at level 3) and team B (3 people) make department D0; D1 is six
+    people at level 1. Every headcount by unit and department is shown exactly, B's 3 included, and
+    the differences of structure cells alone (D0 minus A is B) are no concern; but A at level 2 (5)
+    would tell, subtracted from A's exact 6, that the sixth person is not at level 2: hidden, with
+    the cells that equal it in other breakdowns. Protecting the old way would have failed here:
+    exact structure cells alone isolate B."""
+    people = (
+        [Member(f"a{i}", {"department": "D0", "org_unit": "A", "level": 2}) for i in range(5)]
+        + [Member("a5", {"department": "D0", "org_unit": "A", "level": 3})]
+        + [Member(f"b{i}", {"department": "D0", "org_unit": "B", "level": 4}) for i in range(3)]
+        + [Member(f"c{i}", {"department": "D1", "org_unit": "C", "level": 1}) for i in range(6)]
+    )
+    dims = ("department", "org_unit", "level")
+    release = release_for(people, "organisation", 5, dimensions=dims, exact_dims=ORG_STRUCTURE)
+    by_group = {tuple(sorted(key.group().items())): d for key, d in release.cells.items()}
+    assert (by_group[(("org_unit", "B"),)].n, by_group[(("org_unit", "B"),)].visible) == (3, True)
+    assert by_group[(("department", "D0"),)].n == 9 and by_group[()].n == 15
+    assert by_group[(("level", 2), ("org_unit", "A"))].reason == REASON_COMPLEMENTARY
+    assert by_group[(("level", 2),)].reason == REASON_COMPLEMENTARY
+    # Level 1 (D1's six) with the exact total and team A would tell that B's three are not at level 1.
+    assert by_group[(("level", 1),)].reason == REASON_COMPLEMENTARY
+    structure, decided = structure_and_decided(release)
+    public = frozenset(d.members for d in structure) - set(decided)
+    assert leaks([*(d.members for d in structure), *decided], 5, public=public) == []

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from peoplealign.accounts.users import list_users
 from peoplealign.policy.actor import Actor
+from peoplealign.policy.aggregates import ORG_STRUCTURE
 from peoplealign.policy.anonymity import breakdowns
 from peoplealign.policy.engine import PolicyDenied
 from peoplealign.policy.gateway import PersonalData
@@ -128,3 +129,42 @@ def test_an_employee_sees_organisation_totals_and_their_own_record_and_denials_a
         ).all()
         assert len(denied) == (denied_before or 0) + 4
         assert all(e.actor == employee.email and e.detail.get("rule") for e in denied[-4:])
+
+
+def test_headcounts_are_exact_structure_and_crossed_ones_never_show_a_small_group(
+    demo_session,  # type: ignore[no-untyped-def]
+) -> None:
+    """Headcounts by department and unit are the org chart: exact for every scope that may read them,
+    small units included. Crossed with location, level or tenure band they show no cell under k, and
+    no subtraction that uses one of them isolates a small group (subtractions of structure cells
+    alone are the org chart too, so they are left out of the comparison)."""
+    tree = load_unit_tree(demo_session)
+    department_of_unit = {tree.labels[unit]: tree.department_label(unit) for unit in tree.labels}
+    crossed = [by for by in breakdowns() if not set(by) <= set(ORG_STRUCTURE)]
+    shown_crossed = 0
+    users = list_users(demo_session)
+    # Every organisation-scope user sees the same cells: one per set of roles, and a few managers.
+    chosen = list({tuple(u.roles): u for u in users}.values())
+    chosen += [u for u in users if u.roles == ["employee", "manager"]][:3]
+    for user in chosen:
+        reader = PersonalData(demo_session, Actor.from_user(user), "org_reporting")
+        total = reader.headcount().cells[0].n
+        departments = reader.headcount(["department"]).cells
+        assert all(not c.suppressed for c in departments)
+        if user.roles == ["employee"]:
+            assert total == 600 and sum(c.n or 0 for c in departments) == 600
+            with pytest.raises(PolicyDenied, match="breakdowns by department only"):
+                reader.headcount(["org_unit"])
+            continue
+        structure = [(c.group, c.n or 0) for c in reader.headcount(["org_unit"]).cells]
+        structure += [(c.group, c.n or 0) for c in departments] + [({}, total or 0)]
+        assert all(n >= 1 for _, n in structure[:-1])
+        seen: list[tuple[Group, int]] = []
+        for by in crossed:
+            report = reader.headcount(list(by))
+            assert all(c.n is None or c.n >= report.k for c in report.cells)
+            seen += [(c.group, c.n) for c in report.cells if not c.suppressed and c.n is not None]
+        shown_crossed += len(seen)
+        everything = set(differencing_leaks([*structure, *seen], 5, department_of_unit))
+        assert everything - set(differencing_leaks(structure, 5, department_of_unit)) == set(), user.email
+    assert shown_crossed > 0

@@ -1,9 +1,10 @@
 """The home page and /api/v1/organisation show each role what the policy gateway gives its scope:
-employees the organisation total, managers their reporting line, others the whole tree, with small
-units withheld and explained in place."""
+employees the organisation and its departments, managers also their reporting line, others the
+whole tree, every headcount per unit exact (it is the org chart, not an aggregate to hide)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
@@ -20,8 +21,6 @@ from peoplealign.store.migrate import upgrade
 from peoplealign.store.models import AuditEvent, OrgUnit, Person, User
 from peoplealign.web.app import create_app
 
-K = 5
-
 
 def _units(tree: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
@@ -31,62 +30,59 @@ def _units(tree: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return found
 
 
-def test_employee_sees_the_organisation_total_only(signed_in: Callable[[str], TestClient]) -> None:
+def _figures(units: dict[str, dict[str, Any]]) -> dict[str, int | None]:
+    return {code: u["headcount"] for code, u in units.items()}
+
+
+def test_employee_sees_the_organisation_and_its_departments(signed_in: Callable[[str], TestClient]) -> None:
     client = signed_in("employee")
     overview = client.get("/api/v1/organisation").json()
-    units = _units(overview["units"])
     assert (overview["scope"], overview["headcount"]) == ("self", 34)
-    assert set(units) == {"ACME", "ENG", "SAL", "LEG"}
-    assert all(u["counted"] is False and u["headcount"] is None for u in units.values())
+    assert _figures(_units(overview["units"])) == {"ACME": 34, "ENG": 19, "SAL": 12, "LEG": 3}
     page = client.get("/").text
     assert '<p class="stat__value">34</p>' in page
-    assert "the same figure every employee sees" in page
-    assert "organisation-wide figures only, so there is no chart" in page
-    assert "Platform" not in page and "19 people" not in page and "fewer than 5 people" not in page
-    assert "plotly.min.js" not in page
+    assert "the same figures every employee sees" in page and "these figures are exact" in page
+    legal = re.search(r"Legal</span>.*?org-tree__count\">([^<]*)<", page, re.S)
+    assert legal and legal.group(1) == "3 people"
+    assert "Platform" not in page and "EMEA" not in page
+    assert '<script src="/static/vendor/plotly.min.js" defer></script>' in page
 
 
-def test_manager_sees_the_total_and_their_reporting_line(signed_in: Callable[[str], TestClient]) -> None:
+def test_manager_sees_departments_and_their_reporting_line(signed_in: Callable[[str], TestClient]) -> None:
     client = signed_in("manager")
     overview = client.get("/api/v1/organisation").json()
     units = _units(overview["units"])
     assert (overview["scope"], overview["headcount"], overview["reporting_line"]) == ("own_subtree", 34, 11)
-    assert {code for code, u in units.items() if u["counted"]} == {"ACME", "ENG", "PLAT"}
-    assert units["PLAT"]["headcount"] == 11
-    assert "APPS" not in units and "EMEA" not in units and "APAC" not in units
-    assert units["SAL"]["headcount"] is None and units["LEG"]["headcount"] is None
+    assert _figures(units) == {"ACME": 34, "ENG": 19, "SAL": 12, "LEG": 3, "PLAT": 11}
+    assert [code for code, u in units.items() if u["reporting_line_only"]] == ["PLAT"]
     page = client.get("/").text
-    assert "people in your reporting line" in page and "Platform" in page
+    assert "people in your reporting line" in page and "11 people in your reporting line" in page
     assert "Apps" not in page and "EMEA" not in page
 
 
-def test_analyst_sees_the_whole_tree_small_units_withheld(signed_in: Callable[[str], TestClient]) -> None:
+def test_analyst_sees_every_unit_exactly(signed_in: Callable[[str], TestClient]) -> None:
     client = signed_in("analyst")
     overview = client.get("/api/v1/organisation").json()
     units = _units(overview["units"])
     assert overview["scope"] == "organisation"
-    assert {"PLAT", "APPS", "EMEA", "APAC"} <= set(units)
-    assert (units["ENG"]["headcount"], units["APPS"]["headcount"]) == (19, 7)
-    assert units["LEG"] == {**units["LEG"], "headcount": None, "withheld": "small"}
-    # Acme 34 - Engineering 19 - Sales 12 would reveal Legal's 3, so Sales is withheld too.
-    assert units["SAL"]["withheld"] == "protects_small"
+    assert _figures(units) == {
+        "ACME": 34, "ENG": 19, "PLAT": 12, "APPS": 7, "SAL": 12, "EMEA": 9, "APAC": 3, "LEG": 3
+    }  # fmt: skip
     assert overview["units_by_kind"] == {"company": 1, "department": 3, "team": 4}
     page = client.get("/").text
-    assert "fewer than 5 people" in page
-    assert "not shown, to protect a smaller group" in page
-    legal = re.search(r"Legal</span>.*?org-tree__count\">([^<]*)<", page, re.S)
-    assert legal and legal.group(1) == "fewer than 5 people"
-    assert "3 people" not in page
+    assert "fewer than 5 people" not in page and "not shown" not in page
+    apac = re.search(r"APAC Sales</span>.*?org-tree__count\">([^<]*)<", page, re.S)
+    assert apac and apac.group(1) == "3 people"
+    assert "groups of at least 5 people" in page
     assert "4</p>" in page and "teams</p>" in page and "company</p>" in page
 
 
-def test_chart_is_server_built_json_of_shown_units_only(signed_in: Callable[[str], TestClient]) -> None:
+def test_chart_is_server_built_json_of_the_departments(signed_in: Callable[[str], TestClient]) -> None:
     page = signed_in("analyst").get("/").text
     match = re.search(r'<script type="application/json" id="headcount-figure">(.*?)</script>', page, re.S)
     assert match
     bar = json.loads(match.group(1))["data"][0]
-    assert list(bar["y"]) == ["Engineering"]
-    assert "Not charted, to protect small groups: Legal, Sales." in page
+    assert (list(bar["y"]), list(bar["x"])) == (["Legal", "Sales", "Engineering"], [3, 12, 19])
     assert '<script src="/static/vendor/plotly.min.js" defer></script>' in page
 
 
@@ -128,34 +124,43 @@ def test_home_page_on_every_backend(db_url: str) -> None:
         assert client.get("/api/v1/organisation").json()["reporting_line"] == 11
 
 
-def _assert_nothing_small_can_be_read(total: int | None, children: list[dict[str, Any]]) -> None:
-    for child in children:
-        assert child["headcount"] is None or child["headcount"] >= K
-        _assert_nothing_small_can_be_read(child["headcount"], child["children"])
-    if total is not None:
-        remainder = total - sum(c["headcount"] or 0 for c in children)
-        assert remainder == 0 or remainder >= K
-
-
-def test_on_the_demo_no_role_sees_a_small_group_or_beyond_its_scope(demo_url: str) -> None:
+def test_on_the_demo_each_role_sees_its_part_of_the_structure_exactly(demo_url: str) -> None:
     manager = "manager@demo.peoplealign.example"
+    today = dt.date.today()
     with session_scope(demo_url) as s:
         person_id = s.scalar(select(User.person_id).where(User.email == manager))
         assert person_id is not None
         managers = {p.id: p.manager_id for p in s.execute(select(Person.id, Person.manager_id))}
-        active = set(s.scalars(select(Person.id).where(Person.exit_date.is_(None))))
-        team = subtree(managers, person_id) & active
-        team_units = set(s.scalars(select(OrgUnit.code).join(Person).where(Person.id.in_(team))))
+        people = s.execute(select(Person.id, Person.org_unit_id, Person.hire_date, Person.exit_date)).all()
+        active = {
+            p.id: p.org_unit_id
+            for p in people
+            if (p.hire_date is None or p.hire_date <= today) and (p.exit_date is None or p.exit_date > today)
+        }
+        units = {u.id: u for u in s.scalars(select(OrgUnit))}
+    team = subtree(managers, person_id) & set(active)
+    team_units = {units[active[p]].code for p in team}
+    below: dict[str, int] = {}  # each unit's people, its whole subtree included
+    for unit_id in active.values():
+        while unit_id is not None:
+            below[units[unit_id].code] = below.get(units[unit_id].code, 0) + 1
+            unit_id = units[unit_id].parent_id
+    departments = {u.code for u in units.values() if u.kind == "department"}
     with TestClient(create_app(demo_url), base_url="https://testserver") as client:
-        sign_in(client, "analyst@demo.peoplealign.example", DEMO_PASSWORD)
+        sign_in(client, "executive@demo.peoplealign.example", DEMO_PASSWORD)
         whole = client.get("/api/v1/organisation").json()
-        assert whole["headcount"] == 600
-        _assert_nothing_small_can_be_read(whole["headcount"], whole["units"])
-        assert any(u["withheld"] for u in _units(whole["units"]).values())
+        assert whole["headcount"] == 600 == len(active)
+        figures = _figures(_units(whole["units"]))
+        assert set(figures) == {u.code for u in units.values()}
+        assert figures == {code: below.get(code, 0) for code in figures}
+        sign_in(client, "employee@demo.peoplealign.example", DEMO_PASSWORD)
+        shared = _units(client.get("/api/v1/organisation").json()["units"])
+        assert {code for code, u in shared.items() if u["kind"] == "department"} == departments
+        assert all(u["headcount"] == figures[code] for code, u in shared.items())
         sign_in(client, manager, DEMO_PASSWORD)
         own = client.get("/api/v1/organisation").json()
-        counted = {code for code, u in _units(own["units"]).items() if u["counted"]}
-        teams = {code for code in counted if _units(own["units"])[code]["kind"] == "team"}
-        assert teams == team_units
+        counted = {code: u for code, u in _units(own["units"]).items() if u["counted"]}
+        assert {code for code, u in counted.items() if u["kind"] == "team"} == team_units
+        assert all(counted[code]["headcount"] == figures[code] for code in departments)
         assert own["reporting_line"] == len(team)
         assert client.get("/").status_code == 200

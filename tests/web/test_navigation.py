@@ -80,7 +80,9 @@ def test_an_approved_charter_changes_what_the_web_shows(client: TestClient, org_
     overview = client.get("/api/v1/organisation").json()
     assert overview["k"] == 20
     assert overview["headcount"] == 34
-    assert all(u["headcount"] is None for u in overview["units"][0]["children"])
+    # Headcounts per unit are the org chart, exact whatever k; the rest now needs groups of 20.
+    assert [u["headcount"] for u in overview["units"][0]["children"]] == [19, 3, 12]
+    assert "groups of at least 20 people" in client.get("/").text
 
 
 def test_require_view_refuses_roles_the_charter_does_not_name(org_url: str) -> None:

@@ -1,19 +1,18 @@
 """Organisation size and structure as one actor may see it.
 
-Headcounts are personal data in aggregate ("the two people in Legal"), so every figure comes from
-the policy gateway: it authorises the read for the actor's scope, audits it, and hides small cells
-and the cells that would let them be computed by subtraction (one anonymity decision per population,
-shared with every other aggregate). The unit tree itself (names, kinds, parents) is not personal data
-and is read directly.
+Every figure comes from the policy gateway, which authorises the read for the actor's scope and
+audits it. Headcounts per department and unit are organisation structure (the same facts as the org
+chart, see `policy.aggregates.ORG_STRUCTURE`), so the gateway gives them exactly, small units
+included; the unit tree itself (names, kinds, parents) is not personal data and is read directly.
 
 What each scope gets is what the gateway gives it:
-- self (employees): the organisation-wide total only, the same figure everyone sees;
-- own subtree (managers): that total, plus their reporting line counted per unit and department;
+- self (employees): the organisation and each department, the same figures everyone sees;
+- own subtree (managers): those, plus their reporting line counted in each unit below departments;
 - organisation: every unit.
 
-A unit's figure is read straight off a gateway cell when one covers exactly its part of the tree (a
-department, a unit without sub-units, the single root); otherwise it is the sum of cells that do,
-which reveals nothing those shown cells do not, and it is withheld when any of them is.
+A department, or a unit made of whole departments (the root, a division), is counted from the
+organisation-wide department cells; a unit below the departments is the sum of the unit cells of its
+subtree, which for a manager count their reporting line only.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -30,7 +28,6 @@ from sqlalchemy.orm import Session
 
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.aggregates import Cell, Report
-from peoplealign.policy.anonymity import REASON_SMALL
 from peoplealign.policy.charter import CharterDocument
 from peoplealign.policy.engine import Action, authorize
 from peoplealign.policy.gateway import PersonalData
@@ -41,11 +38,6 @@ from peoplealign.store.models import OrgUnit
 PURPOSE = "org_reporting"
 FINEST_KIND = "team"
 CHART_KIND = "department"
-
-
-class Withheld(StrEnum):
-    SMALL = "small"  # the unit itself has fewer than k people
-    PROTECTS_SMALL = "protects_small"  # shown, it would let a smaller group be computed
 
 
 @dataclass(frozen=True)
@@ -59,7 +51,8 @@ class UnitRecord:
 
 @dataclass(frozen=True)
 class Figures:
-    """What the gateway released to the actor: cells keyed by their group value (unit labels)."""
+    """What the gateway released to the actor: cells keyed by their group value (unit labels).
+    `departments` are organisation-wide; `units` count the actor's own scope (none for employees)."""
 
     total: Cell
     scope_total: Cell
@@ -73,10 +66,13 @@ class UnitView:
     code: str
     name: str
     kind: str
-    headcount: int | None
-    withheld: Withheld | None = None
-    counted: bool = True  # False: the actor's scope has no figure for this unit
+    headcount: int | None  # None: the actor's scope has no figure for this unit
+    reporting_line_only: bool = False  # the figure counts the manager's reporting line, not everyone
     children: list[UnitView] = field(default_factory=list)
+
+    @property
+    def counted(self) -> bool:
+        return self.headcount is not None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -85,7 +81,7 @@ class UnitView:
             "kind": self.kind,
             "counted": self.counted,
             "headcount": self.headcount,
-            "withheld": None if self.withheld is None else self.withheld.value,
+            "reporting_line_only": self.reporting_line_only,
             "children": [c.to_dict() for c in self.children],
         }
 
@@ -94,8 +90,7 @@ class UnitView:
 class OrgOverview:
     scope: Scope
     k: int
-    headcount: int | None  # the organisation-wide total: the same for everyone
-    withheld: Withheld | None
+    headcount: int  # the organisation-wide total: the same for everyone
     reporting_line: int | None  # a manager's people, counted in the tree; None for other scopes
     units_by_kind: dict[str, int]
     roots: list[UnitView]
@@ -105,7 +100,7 @@ class OrgOverview:
         return [u for u in _walk(self.roots) if u.kind == kind]
 
     def chart_units(self) -> list[UnitView]:
-        """Counted departments; a scope with at most one (a team lead) charts its teams instead."""
+        """Counted departments; a scope with at most one charts its counted teams instead."""
         counted = [u for u in _walk(self.roots) if u.counted]
         departments = [u for u in counted if u.kind == CHART_KIND]
         if len(departments) > 1:
@@ -118,7 +113,6 @@ class OrgOverview:
             "scope": self.scope.value,
             "k": self.k,
             "headcount": self.headcount,
-            "withheld": None if self.withheld is None else self.withheld.value,
             "reporting_line": self.reporting_line,
             "units_by_kind": self.units_by_kind,
             "units": [u.to_dict() for u in self.roots],
@@ -169,66 +163,52 @@ class _Tree:
             parent = self.parent.get(parent)
 
 
-@dataclass(frozen=True)
-class _Count:
-    n: int | None
-    withheld: Withheld | None = None
-
-
-def _from_cell(cell: Cell | None, k: int) -> _Count:
+def _n(cell: Cell | None) -> int:
     """A missing cell is an empty group (the gateway returns only cells with people in them)."""
-    if cell is None:
-        return _Count(0)
-    if not cell.suppressed and cell.n is not None:
-        return _Count(cell.n)
-    small = cell.reason == REASON_SMALL.format(k=k)
-    return _Count(None, Withheld.SMALL if small else Withheld.PROTECTS_SMALL)
+    return 0 if cell is None or cell.n is None else cell.n
 
 
 class _Counter:
     """Each unit's figure from the released cells (see the module docstring)."""
 
-    def __init__(self, tree: _Tree, figures: Figures, k: int) -> None:
+    def __init__(self, tree: _Tree, figures: Figures) -> None:
         rows = [(u.id, u.code, u.name, u.kind, u.parent_id) for u in tree.units.values()]
         population_tree = build_unit_tree(rows)
-        self.tree, self.figures, self.k = tree, figures, k
+        self.tree, self.figures = tree, figures
         self.label = population_tree.labels
+        self.department_of = population_tree.department_of
         self.members_of_department: dict[int, set[int]] = {}
-        for unit_id, department in population_tree.department_of.items():
+        for unit_id, department in self.department_of.items():
             self.members_of_department.setdefault(department, set()).add(unit_id)
-        self.counts: dict[int, _Count] = {}
 
-    def count(self, unit_id: int) -> _Count:
-        if unit_id not in self.counts:
-            self.counts[unit_id] = self._count(unit_id)
-        return self.counts[unit_id]
-
-    def _count(self, unit_id: int) -> _Count:
+    def whole_departments(self, unit_id: int) -> int | None:
+        """The organisation-wide figure of a unit made of whole departments, else None."""
         subtree = set(self.tree.descendants([unit_id]))
-        label = self.label[unit_id]
-        if self.members_of_department.get(unit_id) == subtree:
-            return _from_cell(self.figures.departments.get(label), self.k)
-        if subtree == {unit_id}:
-            return _from_cell(self.figures.units.get(label), self.k)
-        if self.tree.roots == [unit_id]:
-            # Everyone with a unit is under the single root: the total less those without one.
-            total = _from_cell(self.figures.scope_total, self.k)
-            unassigned = _from_cell(self.figures.units.get(None), self.k)
-            if total.n is not None and unassigned.n is not None:
-                return _Count(total.n - unassigned.n)
-        parts = [_from_cell(self.figures.units.get(label), self.k)]
-        parts += [self.count(child) for child in self.tree.children.get(unit_id, [])]
-        if any(p.n is None for p in parts):
-            return _Count(None, Withheld.PROTECTS_SMALL)
-        return _Count(sum(p.n or 0 for p in parts))
+        departments = {self.department_of[u] for u in subtree}
+        if not all(self.members_of_department[d] <= subtree for d in departments):
+            return None
+        return sum(_n(self.figures.departments.get(self.label[d])) for d in departments)
 
-    def has_people(self, unit_id: int) -> bool:
-        return any(self.label[u] in self.figures.units for u in self.tree.descendants([unit_id]))
+    def in_scope(self, unit_id: int) -> int:
+        """The people of the actor's scope anywhere in the unit's subtree."""
+        return sum(_n(self.figures.units.get(self.label[u])) for u in self.tree.descendants([unit_id]))
+
+    def figure(self, unit_id: int, scope: Scope) -> tuple[int | None, bool]:
+        """(headcount, whether it counts a reporting line only); None where the scope has none."""
+        whole = self.whole_departments(unit_id)
+        if whole is not None:
+            return whole, False
+        if scope is Scope.SELF:
+            return None, False
+        own = self.in_scope(unit_id)
+        if scope is Scope.OWN_SUBTREE:
+            return (own, True) if own else (None, False)
+        return own, False
 
 
 def _shown_units(tree: _Tree, scope: Scope, counted: set[int]) -> set[int]:
-    """The whole tree for the organisation scope; otherwise the units above the finest level (names
-    only), plus the counted units and their ancestors."""
+    """The whole tree for the organisation scope; otherwise the units above the finest level, plus
+    the counted units and their ancestors."""
     if scope is Scope.ORGANISATION:
         return set(tree.units)
     shown: set[int] = set()
@@ -247,39 +227,33 @@ def _shown_units(tree: _Tree, scope: Scope, counted: set[int]) -> set[int]:
 def build_overview(units: Sequence[UnitRecord], figures: Figures, *, scope: Scope, k: int) -> OrgOverview:
     """The tree the scope shows, each counted unit with the figure the released cells give it."""
     tree = _Tree(units)
-    counter = _Counter(tree, figures, k)
-    if scope is Scope.ORGANISATION:
-        counted = set(tree.units)
-    elif scope is Scope.OWN_SUBTREE:
-        counted = {u for u in tree.units if counter.has_people(u)}
-    else:
-        counted = set()
+    counter = _Counter(tree, figures)
+    figure = {unit_id: counter.figure(unit_id, scope) for unit_id in tree.units}
+    counted = {unit_id for unit_id, (n, _) in figure.items() if n is not None}
     shown = _shown_units(tree, scope, counted)
 
     def view(unit_id: int) -> UnitView:
         unit = tree.units[unit_id]
-        figure = counter.count(unit_id) if unit_id in counted else _Count(None)
+        headcount, reporting_line_only = figure[unit_id]
         return UnitView(
             id=unit.id,
             code=unit.code,
             name=unit.name,
             kind=unit.kind,
-            headcount=figure.n,
-            withheld=figure.withheld,
-            counted=unit_id in counted,
+            headcount=headcount,
+            reporting_line_only=reporting_line_only,
             children=[view(c) for c in tree.children.get(unit_id, []) if c in shown],
         )
 
-    total = _from_cell(figures.total, k)
+    total = _n(figures.total)
     return OrgOverview(
         scope=scope,
         k=k,
-        headcount=total.n,
-        withheld=total.withheld,
-        reporting_line=_from_cell(figures.scope_total, k).n if scope is Scope.OWN_SUBTREE else None,
+        headcount=total,
+        reporting_line=_n(figures.scope_total) if scope is Scope.OWN_SUBTREE else None,
         units_by_kind=dict(sorted(Counter(u.kind for u in tree.units.values()).items())),
         roots=[view(r) for r in tree.roots if r in shown],
-        empty=not tree.units and not total.n,
+        empty=not tree.units and not total,
     )
 
 
@@ -302,14 +276,16 @@ def _label(value: object) -> str | None:
 
 def read_figures(reader: PersonalData, scope: Scope, as_of: dt.date) -> Figures:
     """The gateway reads this scope may make, each one authorised and audited. A manager's own total
-    is their reporting line; the organisation's is the town-hall figure everyone sees."""
+    and unit cells count their reporting line; the organisation's total and departments are the
+    town-hall figures everyone sees."""
     own_total = reader.headcount(as_of=as_of).cells[0]
     if scope is Scope.SELF:
-        return Figures(own_total, own_total, {}, {})
-    total = (
-        reader.headcount(as_of=as_of, town_hall=True).cells[0] if scope is Scope.OWN_SUBTREE else own_total
-    )
-    departments = _cells(reader.headcount(["department"], as_of=as_of), "department")
+        return Figures(
+            own_total, own_total, _cells(reader.headcount(["department"], as_of=as_of), "department"), {}
+        )
+    manager = scope is Scope.OWN_SUBTREE
+    total = reader.headcount(as_of=as_of, town_hall=True).cells[0] if manager else own_total
+    departments = _cells(reader.headcount(["department"], as_of=as_of, town_hall=manager), "department")
     units = _cells(reader.headcount(["org_unit"], as_of=as_of), "org_unit")
     return Figures(total, own_total, departments, units)
 

@@ -18,6 +18,22 @@ from peoplealign.policy.scope import Scope
 ORGANISATION = "organisation"
 TEAM = "team"
 
+ORG_STRUCTURE: tuple[str, ...] = ("department", "org_unit")
+"""The organisation-structure rule: headcounts broken down by these dimensions alone, and the total,
+are released exactly and never k-suppressed.
+
+How many people each part of the org tree has is the same fact as the internal org chart every
+employee can read, not an aggregate of what people said or did; the privacy default's k is for
+aggregates of survey, comment and activity data. What a headcount can disclose is an attribute: a
+team crossed with level or tenure band can tell one person's level. So crossed headcounts stay under
+the anonymity decision, which counts every exact structure cell as already known to the attacker
+(team total minus visible team-by-level cells must not isolate fewer than k people)."""
+
+TOWN_HALL_STRUCTURE: tuple[str, ...] = ("department",)
+"""The structure every actor may count, whatever their scope: the organisation and its departments.
+Finer structure follows the charter's scope (a manager's reporting line, the whole tree for
+organisation-scope roles): a need-to-know choice, not an anonymity one."""
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -80,8 +96,10 @@ def parse_breakdown(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
-def check_breakdown(audience: Audience, by: Sequence[str], filters: Mapping[str, Any]) -> tuple[str, ...]:
-    """Validate a request's dimensions; returns the ones the actor's scope does not allow."""
+def check_breakdown(
+    audience: Audience, by: Sequence[str], filters: Mapping[str, Any], public: Sequence[str] = ()
+) -> tuple[str, ...]:
+    """Validate a request's dimensions; returns the ones neither the actor's scope nor `public` allows."""
     dims = [*by, *filters]
     unknown = sorted(set(dims) - set(DIMENSIONS))
     if unknown:
@@ -92,7 +110,7 @@ def check_breakdown(audience: Audience, by: Sequence[str], filters: Mapping[str,
         raise InvalidInputError("a dimension appears twice in the breakdown and filters")
     if len(dims) > MAX_DIMS:
         raise InvalidInputError(f"at most {MAX_DIMS} dimensions at once (breakdown and filters together)")
-    return tuple(d for d in canonical_dims(dims) if d not in audience.dimensions)
+    return tuple(d for d in canonical_dims(dims) if d not in audience.dimensions and d not in public)
 
 
 def build_report(
@@ -102,16 +120,39 @@ def build_report(
     by: Sequence[str],
     filters: Mapping[str, Any],
     value_of: Callable[[frozenset[str]], float],
+    *,
+    structure: bool = False,
 ) -> Report:
-    """Cells of one request, taken from the one cached decision for the actor's whole lattice."""
+    """Cells of one request, taken from the one cached decision for the actor's whole lattice.
+
+    `structure=True` (headcounts) applies the organisation-structure rule: `ORG_STRUCTURE` cells are
+    exact, every actor may count `TOWN_HALL_STRUCTURE`, and all of those are public in the decision
+    on crossed cells (for a manager, the whole organisation's structure cells too: the org chart).
+    Exact cells do not depend on that decision, so a request for structure alone
+    reads the structure lattice without deciding the crossed cells."""
+    exact = ORG_STRUCTURE if structure else ()
+    town_hall_dims = TOWN_HALL_STRUCTURE if structure else ()
+    exact_request = structure and set([*by, *filters]) <= set(exact)
+    dims = canonical_dims([*audience.dimensions, *town_hall_dims])
+    if exact_request:
+        dims = tuple(d for d in dims if d in exact)
     if audience.scope is Scope.OWN_SUBTREE:
         team = [m for m in population if audience.team_keys is not None and m.key in audience.team_keys]
-        everyone = frozenset(m.key for m in population)
-        public = [everyone] if len(everyone) >= k else []
+        # Public to a manager: the organisation-wide figures (for headcounts, the whole org chart,
+        # which every employee can read elsewhere even where this scope shows no figure for it).
+        public = release_for(population, ORGANISATION, k, dimensions=exact, exact_dims=exact)
         known = frozenset({audience.person_key}) if audience.person_key else frozenset()
-        release = release_for(team, TEAM, k, fixed_visible=public, known=known)
+        release = release_for(
+            team,
+            TEAM,
+            k,
+            fixed_visible=public.visible_member_sets(),
+            known=known,
+            dimensions=dims,
+            exact_dims=exact,
+        )
     else:
-        release = release_for(population, ORGANISATION, k, dimensions=audience.dimensions)
+        release = release_for(population, ORGANISATION, k, dimensions=dims, exact_dims=exact)
     cells = []
     for key, decision in release.cells_for(audience.label, by, filters):
         group = {d: v for d, v in key.group().items() if d in by}
@@ -120,5 +161,9 @@ def build_report(
         else:
             cells.append(Cell(group, None, None, True, decision.reason))
     if not cells and not by:
-        cells.append(Cell({}, None, None, True, f"fewer than {k} people"))
+        cells.append(
+            Cell({}, 0, value_of(frozenset()), False, None)
+            if exact_request
+            else Cell({}, None, None, True, f"fewer than {k} people")
+        )
     return Report(cells, k)

@@ -12,13 +12,19 @@ cell P and every family of pairwise-disjoint visible cells inside P, |P minus th
 at least k. The search for such families works on "atoms" (people indistinguishable by the visible
 cells inside P) and gives up conservatively: if it cannot finish within its budget, it hides cells
 until it can, so a slow proof never becomes a leak.
+
+Some cells are public facts rather than decisions: organisation-wide figures an actor already sees,
+and the exact organisation structure (how many people each unit has, see `release_for`'s
+`exact_dims`). They are never hidden and count as known to the attacker in every attack; an attack
+made of public cells alone reveals nothing this decision protects, so a witness must use at least
+one decided cell.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 DIMENSIONS: tuple[str, ...] = ("department", "org_unit", "location", "level", "tenure_band")
@@ -150,30 +156,40 @@ def _atoms(parent: int, subcells: Sequence[int]) -> list[int]:
 
 
 def find_attack(
-    parent: int, visible: Iterable[int], k: int, known: int = 0, budget: int = SEARCH_BUDGET
+    parent: int,
+    visible: Iterable[int],
+    k: int,
+    known: int = 0,
+    budget: int = SEARCH_BUDGET,
+    public: Collection[int] = frozenset(),
 ) -> _Attack | None:
     """A family of pairwise-disjoint visible cells inside `parent` leaving 1..k-1 people, or None.
 
     People in `known` (the actor themself) do not count in what is left: the actor learns nothing
-    from isolating their own answers. Exact search over atoms: pick the atom with the fewest covering
-    cells, then either cover it with one of them or leave it out (while fewer than k people are left
-    out). Raises `_SearchBudgetExceeded` when the proof would examine more than `budget` atoms."""
+    from isolating their own answers. Cells in `public` are facts everyone may know: a witness made
+    of them alone is not an attack, so when `parent` is public the family must hold another cell.
+    Exact search over atoms: pick the atom with the fewest covering cells, then either cover it with
+    one of them or leave it out (while fewer than k people are left out). Raises
+    `_SearchBudgetExceeded` when the proof would examine more than `budget` atoms."""
     subcells = sorted({c for c in visible if c & parent == c and c != parent}, key=_popcount, reverse=True)
+    decided = [c not in public for c in subcells]
     atoms = _atoms(parent, [*subcells, known])
     weights = [_popcount(a & ~known) for a in atoms]
     cell_atoms = [sum(1 << i for i, a in enumerate(atoms) if a & cell) for cell in subcells]
     covering = [sum(1 << i for i, c in enumerate(cell_atoms) if c >> atom & 1) for atom in range(len(atoms))]
     overlapping = [sum(1 << j for j, d in enumerate(cell_atoms) if c & d) for c in cell_atoms]
-    failed: set[tuple[int, int]] = set()
+    failed: set[tuple[int, int, bool]] = set()
     steps = 0
 
-    def search(region: int, available: int, missed: int, chosen: tuple[int, ...]) -> tuple[int, ...] | None:
+    def search(
+        region: int, available: int, missed: int, chosen: tuple[int, ...], uses_decided: bool
+    ) -> tuple[int, ...] | None:
         # `available`: bitmask of cells inside `region`, i.e. disjoint from everything chosen or left out.
         nonlocal steps
         steps += region.bit_count()
         if steps > budget:
             raise _SearchBudgetExceeded
-        state = (region, missed)
+        state = (region, missed, uses_decided)
         if state in failed:
             return None
         best, best_count, forced = -1, 0, 0
@@ -193,24 +209,36 @@ def find_attack(
             return None
         if best < 0:
             # Leaving the parent whole is no attack: its own size was checked against k.
-            return chosen if missed >= 1 and chosen else None
+            return chosen if missed >= 1 and chosen and uses_decided else None
         region &= ~forced
         options = covering[best] & available
         while options:
             low = options & -options
             i = low.bit_length() - 1
             options ^= low
-            found = search(region & ~cell_atoms[i], available & ~overlapping[i], missed, (*chosen, i))
+            found = search(
+                region & ~cell_atoms[i],
+                available & ~overlapping[i],
+                missed,
+                (*chosen, i),
+                uses_decided or decided[i],
+            )
             if found is not None:
                 return found
         if missed + weights[best] < k:
-            found = search(region & ~(1 << best), available & ~covering[best], missed + weights[best], chosen)
+            found = search(
+                region & ~(1 << best),
+                available & ~covering[best],
+                missed + weights[best],
+                chosen,
+                uses_decided,
+            )
             if found is not None:
                 return found
         failed.add(state)
         return None
 
-    family = search((1 << len(atoms)) - 1, (1 << len(subcells)) - 1, 0, ())
+    family = search((1 << len(atoms)) - 1, (1 << len(subcells)) - 1, 0, (), parent not in public)
     if family is None:
         return None
     return _Attack(parent, tuple(subcells[i] for i in family))
@@ -223,9 +251,10 @@ def protect(
     known: frozenset[str] = frozenset(),
     budget: int = SEARCH_BUDGET,
 ) -> Release:
-    """Decide every cell of a lattice. `fixed_visible` are cells the actor already sees elsewhere
-    (e.g. organisation-wide figures every employee can read): they cannot be hidden but take part
-    in every attack considered. `known` are people whose data the actor holds anyway (themself)."""
+    """Decide every cell of a lattice. `fixed_visible` are public cells (organisation-wide figures
+    the actor already sees, the exact organisation structure): they cannot be hidden and take part in
+    every attack considered, but an attack made of them alone is none of this decision's business.
+    `known` are people whose data the actor holds anyway (themself)."""
     universe = sorted(
         {m for members in cells.values() for m in members} | {m for s in fixed_visible for m in s}
     )
@@ -241,8 +270,10 @@ def protect(
         key: REASON_SMALL.format(k=k) for key, members in cells.items() if len(members) < k
     }
 
-    def visible_masks() -> set[int]:
-        return fixed | {m for key, m in masks.items() if key not in reasons}
+    def decided() -> set[int]:
+        # The same people may form a public cell and a decided one: the decided cell says more (its
+        # own breakdown), so the group counts as decided while any such cell is shown.
+        return {m for key, m in masks.items() if key not in reasons}
 
     owners: dict[int, list[CellKey]] = {}
     for key, mask in masks.items():
@@ -252,27 +283,23 @@ def protect(
         for key in owners.get(mask, []):
             reasons[key] = REASON_COMPLEMENTARY
 
-    def hideable(mask: int) -> bool:
-        return mask not in fixed and any(key not in reasons for key in owners.get(mask, []))
-
     def rank(mask: int) -> tuple[int, int, int]:
         return max(_hide_rank(key, _popcount(mask)) for key in owners[mask])
 
-    def needs_check(parent: int, current: set[int]) -> bool:
-        # A fixed cell with only fixed cells inside was already proven safe where it was decided.
-        return parent not in fixed or any(m & parent == m and m not in fixed for m in current)
-
-    for parent in sorted(visible_masks(), key=_popcount):
-        while parent in visible_masks():
-            current = visible_masks()
-            if not needs_check(parent, current):
+    for parent in sorted(fixed | decided(), key=_popcount):
+        while True:
+            shown = decided()
+            if parent not in shown and (parent not in fixed or not any(m & parent == m for m in shown)):
+                # Hidden meanwhile, or a public cell with only public cells inside: nothing to decide.
                 break
+            current = fixed | shown
             try:
-                attack = find_attack(parent, current, k, known_mask, budget)
+                attack = find_attack(parent, current, k, known_mask, budget, public=fixed - shown)
             except _SearchBudgetExceeded:
-                inside = [m for m in current if m & parent == m and m != parent and hideable(m)]
+                inside = [m for m in shown if m & parent == m and m != parent]
                 if not inside:
-                    raise RuntimeError("fixed cells alone must be safe") from None
+                    hide(parent)
+                    continue
                 finest = max(rank(m)[:2] for m in inside)
                 for mask in inside:
                     if rank(mask)[:2] == finest:
@@ -280,10 +307,7 @@ def protect(
                 continue
             if attack is None:
                 break
-            candidates = [m for m in (attack.parent, *attack.family) if hideable(m)]
-            if not candidates:
-                raise RuntimeError("fixed cells alone must be safe")
-            hide(max(candidates, key=rank))
+            hide(max((m for m in (attack.parent, *attack.family) if m in shown), key=rank))
 
     release = Release(k=k)
     for key, members in cells.items():
@@ -311,13 +335,23 @@ def release_for(
     fixed_visible: Sequence[frozenset[str]] = (),
     known: frozenset[str] = frozenset(),
     dimensions: Sequence[str] = DIMENSIONS,
+    exact_dims: Sequence[str] = (),
 ) -> Release:
-    """The cached decision for a population as seen by one kind of actor (same inputs, same answer)."""
-    extras = repr((sorted(sorted(s) for s in fixed_visible), sorted(known), tuple(dimensions)))
+    """The cached decision for a population as seen by one kind of actor (same inputs, same answer).
+
+    Breakdowns by `exact_dims` alone (then the total too) are public facts: released exactly, never
+    suppressed, and visible to the attacker in the decision on every other cell."""
+    extras = repr(
+        (sorted(sorted(s) for s in fixed_visible), sorted(known), tuple(dimensions), tuple(exact_dims))
+    )
     cache_key = (population_fingerprint(population, scope), k, hashlib.sha256(extras.encode()).hexdigest())
     if cache_key not in _CACHE:
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         cells = lattice_cells(population, scope, dimensions)
-        _CACHE[cache_key] = protect(cells, k, fixed_visible, known)
+        exact = {key: m for key, m in cells.items() if exact_dims and set(key.dims) <= set(exact_dims)}
+        decided = {key: members for key, members in cells.items() if key not in exact}
+        release = protect(decided, k, [*fixed_visible, *exact.values()], known)
+        release.cells.update({key: CellDecision(len(m), True, None, m) for key, m in exact.items()})
+        _CACHE[cache_key] = release
     return _CACHE[cache_key]

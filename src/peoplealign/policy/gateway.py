@@ -4,6 +4,11 @@ Services build a `PersonalData` and call its read methods; they never query pers
 themselves. Each method asks the policy engine first (a denial is audited and raised), applies the
 obligations (anonymity decision, scope, field removal and redaction) and appends an `allowed`
 audit event in the caller's transaction describing what was read.
+
+Headcounts follow the organisation-structure rule (`aggregates.ORG_STRUCTURE`): counts per
+department and org unit, and the total, are the org chart and are released exactly within the
+actor's scope; crossed with location, level or tenure band they are protected like any aggregate.
+Survey, comment and activity aggregates are always k-suppressed and protected against differencing.
 """
 
 from __future__ import annotations
@@ -20,7 +25,13 @@ from sqlalchemy.orm import Session
 from peoplealign.errors import NotFoundError
 from peoplealign.policy import audit
 from peoplealign.policy.actor import Actor
-from peoplealign.policy.aggregates import Audience, Report, build_report, check_breakdown
+from peoplealign.policy.aggregates import (
+    TOWN_HALL_STRUCTURE,
+    Audience,
+    Report,
+    build_report,
+    check_breakdown,
+)
 from peoplealign.policy.anonymity import Member
 from peoplealign.policy.engine import Action, Decision, Obligations, deny, enforce
 from peoplealign.policy.population import dimensions, load_person_facts, load_unit_tree
@@ -83,9 +94,11 @@ class PersonalData:
         detail: Mapping[str, Any],
         *,
         town_hall: bool = False,
+        public: Sequence[str] = (),
     ) -> Obligations:
         """Refuse before anything is read: the source, the purpose and the breakdown for the scope
-        (for a town-hall read, the narrowest scope, whatever the actor's own)."""
+        (for a town-hall read, the narrowest scope, whatever the actor's own); `public` dimensions
+        are open to every scope."""
         obligations = enforce(
             self.session,
             self.charter,
@@ -96,11 +109,12 @@ class PersonalData:
             detail=detail,
         )
         scope = Scope.SELF if town_hall else obligations.scope
-        refused = check_breakdown(Audience(scope), by, filters)
+        refused = check_breakdown(Audience(scope), by, filters, public)
         if refused:
+            also = f" and breakdowns by {', '.join(public)}" if public else ""
             decision = Decision(
                 False,
-                f"a {scope.value}-scope audience sees organisation-wide totals only, "
+                f"a {scope.value}-scope audience sees organisation-wide totals{also} only, "
                 f"not breakdowns by {', '.join(refused)}",
                 "audiences.*.scope",
             )
@@ -191,9 +205,15 @@ class PersonalData:
         *,
         town_hall: bool = False,
     ) -> Report:
-        """People employed on `as_of` (default today) per cell, with the same protection as surveys.
+        """People employed on `as_of` (default today) per cell.
 
-        `town_hall=True` reads the organisation-wide total every employee sees, whatever the actor's
+        Breakdowns by department and org unit alone, and the total, are organisation structure
+        (`aggregates.ORG_STRUCTURE`): exact, never suppressed. Every scope may count the organisation
+        and its departments; a manager's own scope counts their reporting line, organisation-scope
+        roles the whole tree. Breakdowns crossed with location, level or tenure band are k-suppressed
+        and protected against differencing with the exact structure cells counted as known.
+
+        `town_hall=True` reads the organisation-wide figures every employee sees, whatever the actor's
         own scope: a manager's own scope is their team, yet the town-hall figures are theirs too."""
         filters = dict(filters or {})
         day = as_of or dt.date.today()
@@ -206,7 +226,9 @@ class PersonalData:
             for r in rows
             if (r.hire_date is None or r.hire_date <= day) and (r.exit_date is None or r.exit_date > day)
         ]
-        obligations = self._authorize_aggregate("hris", by, filters, detail, town_hall=town_hall)
+        obligations = self._authorize_aggregate(
+            "hris", by, filters, detail, town_hall=town_hall, public=TOWN_HALL_STRUCTURE
+        )
         audience = (
             Audience(Scope.SELF)
             if town_hall
@@ -218,7 +240,13 @@ class PersonalData:
             Member(str(r.id), dimensions(facts.get(r.id), r.org_unit_id, tree, day)) for r in active
         ]
         report = build_report(
-            population, audience, obligations.k, by, filters, lambda members: float(len(members))
+            population,
+            audience,
+            obligations.k,
+            by,
+            filters,
+            lambda members: float(len(members)),
+            structure=True,
         )
         self._audit_aggregate("hris", {**detail, "scope": audience.scope.value}, report)
         return report

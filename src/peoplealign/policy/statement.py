@@ -38,7 +38,7 @@ ROLE_TEXT = {
 }
 
 SCOPE_TEXT = {
-    "self": "only their own data and organisation-wide results",
+    "self": "only their own data, organisation-wide results and each department's headcount",
     "own_subtree": "results for the teams they lead (never another manager's team)",
     "organisation": "results for the whole organisation",
 }

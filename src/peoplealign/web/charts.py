@@ -9,7 +9,7 @@ BAR_COLOUR = "#2f5d8a"
 
 
 def headcount_figure_json(units: list[UnitView]) -> str | None:
-    """A bar per unit with a shown headcount (withheld units are listed on the page instead)."""
+    """A bar per counted unit (a unit the actor's scope has no figure for has no bar)."""
     import plotly.graph_objects as go
 
     shown = sorted((u for u in units if u.headcount is not None), key=lambda u: u.headcount or 0)

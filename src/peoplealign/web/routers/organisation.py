@@ -29,7 +29,6 @@ def home(request: Request, session: DbSession, actor: HomeActor, charter: Curren
             "title": "Organisation overview",
             "overview": overview,
             "chart_units": units,
-            "withheld_in_chart": [u for u in units if u.headcount is None],
             "figure_json": headcount_figure_json(units),
         },
     )
@@ -38,8 +37,9 @@ def home(request: Request, session: DbSession, actor: HomeActor, charter: Curren
 @router.get("/api/v1/organisation", tags=["organisation"])
 def organisation(session: DbSession, actor: HomeActor, charter: CurrentCharter) -> dict[str, Any]:
     """Headcount and unit tree as the home page shows them to you, read through the policy layer
-    (purpose `org_reporting`). `headcount` is the organisation-wide total everyone sees; units your
-    scope has no figure for have `counted: false`; units with fewer than `k` people, and units that
-    would let such a group be computed, have `headcount: null` and say why in `withheld` (`small`
-    or `protects_small`). For managers, unit figures and `reporting_line` count their reporting line."""
+    (purpose `org_reporting`). Headcounts per unit are organisation structure, the same facts as the
+    org chart, so they are exact, small units included. `headcount` is the organisation-wide total
+    everyone sees; everyone also sees each department's; units your scope has no figure for have
+    `counted: false` and `headcount: null`. For managers, `reporting_line` and the figures of units
+    below the departments (`reporting_line_only: true`) count their reporting line."""
     return organisation_overview(session, actor, charter).to_dict()
