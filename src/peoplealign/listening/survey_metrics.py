@@ -1,14 +1,16 @@
 """Survey metrics as plain functions over answer rows, so the policy layer can apply them to any cell.
 
 Every function takes a DataFrame with one row per answer and the columns `respondent`, `kind`
-(the question kind: likert | engagement | enps), `value`, `scale_min` and `scale_max`. A cell's `n`
-is always the number of distinct respondents whose answers the metric used.
+(the question kind: likert | engagement | enps), `value`, `scale_min` and `scale_max`; per-driver and
+per-item measures also read `driver` and `item` (the question code). A cell's `n` is always the
+number of distinct respondents whose answers the metric used.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 
@@ -101,6 +103,22 @@ def enps(answers: pd.DataFrame) -> float:
 def favorability(answers: pd.DataFrame) -> float:
     """Share of favourable answers across all likert-scale items (likert and engagement kinds), in %."""
     return METRICS["favorability"].compute(answers)
+
+
+def _subset_favorability_parts(column: str, value: str, answers: pd.DataFrame) -> pd.DataFrame:
+    return _favorability_parts(answers[answers[column] == value])
+
+
+def driver_favorability(driver: str) -> SurveyMetric:
+    """Share of favourable answers on one driver's items: a heatmap column, a driver-analysis input."""
+    parts = partial(_subset_favorability_parts, "driver", driver)
+    return SurveyMetric(f"driver:{driver}", driver, ("likert", "engagement"), parts)
+
+
+def item_favorability(item: str) -> SurveyMetric:
+    """Share of favourable answers on one question (by its code), comparable across cycles."""
+    parts = partial(_subset_favorability_parts, "item", item)
+    return SurveyMetric(f"item:{item}", item, ("likert", "engagement"), parts)
 
 
 def survey_metric(key: str) -> SurveyMetric:

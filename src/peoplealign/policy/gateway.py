@@ -28,6 +28,7 @@ from peoplealign.policy.actor import Actor
 from peoplealign.policy.aggregates import (
     TOWN_HALL_STRUCTURE,
     Audience,
+    Cell,
     Report,
     build_report,
     check_breakdown,
@@ -66,7 +67,19 @@ PERSON_FIELDS = (
 class _Respondents:
     population: list[Member]
     keys_of_people: dict[int, str]
-    parts: dict[str, tuple[float, float]]
+    parts: dict[str, dict[str, tuple[float, float]]]  # measure key -> respondent -> (num, den)
+
+
+@dataclass(frozen=True)
+class CellCorrelation:
+    """Correlations between measures over one released cell: an aggregate that a relative-importance
+    analysis can be computed from, so no respondent's answers ever leave the policy layer."""
+
+    group: dict[str, Any]
+    n: int | None
+    matrix: pd.DataFrame | None
+    suppressed: bool
+    reason: str | None
 
 
 class PersonalData:
@@ -74,7 +87,7 @@ class PersonalData:
 
     def __init__(self, session: Session, actor: Actor, purpose: str, charter: Any | None = None) -> None:
         self.session = session
-        self._loaded: dict[tuple[int, str], _Respondents] = {}
+        self._loaded: dict[tuple[int, tuple[str, ...]], _Respondents] = {}
         self._team: frozenset[int] | None = None
         self.actor = actor
         self.purpose = purpose
@@ -152,32 +165,130 @@ class PersonalData:
         filters: Mapping[str, Any] | None = None,
     ) -> Report:
         """A survey metric per cell of a breakdown, k-suppressed and protected against differencing."""
-        from peoplealign.listening.survey_metrics import combine, survey_metric
+        from peoplealign.listening.survey_metrics import survey_metric
 
         chosen = survey_metric(metric)
+        survey = self._survey(survey_id)
+        detail = {"survey": survey.code, "metric": chosen.key, "by": list(by), "filters": dict(filters or {})}
+        return self._survey_reports(survey, (chosen,), by, filters, detail)[chosen.key]
+
+    def survey_measures(
+        self,
+        measures: Sequence[SurveyMetric],
+        by: Sequence[str] = (),
+        survey_id: int | str | None = None,
+        filters: Mapping[str, Any] | None = None,
+    ) -> dict[str, Report]:
+        """Several measures (drivers, items) per cell, from one anonymity decision over the survey's
+        respondents: the columns of a heatmap agree on which cells are shown. A cell where fewer than
+        k people answered a measure's items is suppressed for that measure."""
+        survey = self._survey(survey_id)
+        detail = {
+            "survey": survey.code,
+            "metrics": [m.key for m in measures],
+            "by": list(by),
+            "filters": dict(filters or {}),
+        }
+        return self._survey_reports(survey, tuple(measures), by, filters, detail)
+
+    def _survey_reports(
+        self,
+        survey: Survey,
+        measures: tuple[SurveyMetric, ...],
+        by: Sequence[str],
+        filters: Mapping[str, Any] | None,
+        detail: Mapping[str, Any],
+    ) -> dict[str, Report]:
+        from peoplealign.listening.survey_metrics import combine
+
+        filters = dict(filters or {})
+        obligations = self._authorize_aggregate("survey", by, filters, detail)
+        loaded = self._respondents(survey, measures)
+        if not loaded.population:
+            labels = ", ".join(m.label.lower() for m in measures)
+            raise NotFoundError(f"survey {survey.code} has no answers to {labels} items")
+        audience = self._audience(obligations, loaded.keys_of_people)
+        k = obligations.k
+        reports = {}
+        for measure in measures:
+            parts = loaded.parts[measure.key]
+
+            def value_of(members: frozenset[str], parts: Mapping[str, tuple[float, float]] = parts) -> float:
+                answered = [parts[m] for m in members if m in parts]
+                return combine(answered) if len(answered) >= k else float("nan")
+
+            report = build_report(loaded.population, audience, k, by, filters, value_of)
+            reports[measure.key] = Report([_unanswered(c, k) for c in report.cells], k)
+        cells = [c for r in reports.values() for c in r.cells]
+        self._audit_aggregate("survey", {**detail, "scope": audience.scope.value}, Report(cells, k))
+        return reports
+
+    def survey_correlations(
+        self,
+        measures: Sequence[SurveyMetric],
+        by: Sequence[str] = (),
+        survey_id: int | str | None = None,
+        filters: Mapping[str, Any] | None = None,
+    ) -> list[CellCorrelation]:
+        """Pearson correlations between respondents' scores on `measures` (each respondent's share of
+        favourable answers), per released cell, over respondents who answered every measure. Cells
+        with fewer than k such respondents are suppressed like any aggregate."""
         filters = dict(filters or {})
         survey = self._survey(survey_id)
-        detail = {"survey": survey.code, "metric": chosen.key, "by": list(by), "filters": filters}
+        keys = [m.key for m in measures]
+        detail = {"survey": survey.code, "correlations": keys, "by": list(by), "filters": filters}
         obligations = self._authorize_aggregate("survey", by, filters, detail)
-        loaded = self._respondents(survey, chosen)
+        loaded = self._respondents(survey, tuple(measures))
         if not loaded.population:
-            raise NotFoundError(f"survey {survey.code} has no answers to {chosen.label.lower()} items")
+            raise NotFoundError(f"survey {survey.code} has no answers")
         audience = self._audience(obligations, loaded.keys_of_people)
+        k = obligations.k
+        scores = pd.DataFrame(
+            {key: {r: num / den for r, (num, den) in loaded.parts[key].items() if den} for key in keys}
+        ).dropna()
+        matrices: list[tuple[int, pd.DataFrame]] = []
 
         def value_of(members: frozenset[str]) -> float:
-            return combine(loaded.parts[m] for m in members)
+            rows = scores.loc[scores.index.isin(members)]
+            matrices.append((len(rows), rows.corr()))
+            return float(len(matrices) - 1)
 
-        report = build_report(loaded.population, audience, obligations.k, by, filters, value_of)
+        report = build_report(loaded.population, audience, k, by, filters, value_of)
+        found = []
+        for cell in report.cells:
+            if cell.suppressed or cell.value is None:
+                found.append(CellCorrelation(cell.group, None, None, True, cell.reason))
+                continue
+            n, matrix = matrices[int(cell.value)]
+            if n < k:
+                found.append(CellCorrelation(cell.group, None, None, True, _REASON_UNANSWERED.format(k=k)))
+            else:
+                found.append(CellCorrelation(cell.group, n, matrix, False, None))
         self._audit_aggregate("survey", {**detail, "scope": audience.scope.value}, report)
-        return report
+        return found
 
-    def _respondents(self, survey: Survey, metric: SurveyMetric) -> _Respondents:
-        """A survey's respondents for one metric, loaded once per reader: a dashboard asks for many
+    def survey(self, survey_id: int | str | None = None) -> Survey:
+        """A survey's description (not personal data): by id or code, the latest by default."""
+        return self._survey(survey_id)
+
+    def previous_survey(self, survey: Survey) -> Survey | None:
+        """The cycle before: the latest survey of the same kind opened earlier."""
+        if survey.opened_on is None:
+            return None
+        return self.session.scalars(
+            select(Survey)
+            .where(Survey.kind == survey.kind, Survey.opened_on < survey.opened_on)
+            .order_by(Survey.opened_on.desc(), Survey.id.desc())
+            .limit(1)
+        ).first()
+
+    def _respondents(self, survey: Survey, measures: tuple[SurveyMetric, ...]) -> _Respondents:
+        """A survey's respondents for some measures, loaded once per reader: a dashboard asks for many
         breakdowns of the same population."""
-        cache_key = (survey.id, metric.key)
+        cache_key = (survey.id, tuple(m.key for m in measures))
         if cache_key in self._loaded:
             return self._loaded[cache_key]
-        answers = self._answers(survey, metric.kinds)
+        answers = self._answers(survey, sorted({kind for m in measures for kind in m.kinds}))
         facts = load_person_facts(self.session)
         tree = load_unit_tree(self.session)
         as_of = survey.closed_on or survey.opened_on or dt.date.today()
@@ -193,7 +304,8 @@ class PersonalData:
             for key, person, unit in rows
         ]
         keys_of_people = {person: key for key, person, _ in rows if person is not None}
-        loaded = _Respondents(population, keys_of_people, metric.per_respondent(answers))
+        parts = {m.key: m.per_respondent(answers) for m in measures}
+        loaded = _Respondents(population, keys_of_people, parts)
         self._loaded[cache_key] = loaded
         return loaded
 
@@ -289,6 +401,8 @@ class PersonalData:
                 Person.org_unit_id.label("person_unit_id"),
                 Response.value,
                 Question.kind,
+                Question.driver,
+                Question.code.label("item"),
                 Question.scale_min,
                 Question.scale_max,
             )
@@ -305,6 +419,8 @@ class PersonalData:
                 "person_unit_id",
                 "value",
                 "kind",
+                "driver",
+                "item",
                 "scale_min",
                 "scale_max",
             ],
@@ -389,6 +505,16 @@ class PersonalData:
             value = getattr(person, name)
             record[name] = REDACTED if name in obligations.redact_fields and value is not None else value
         return record
+
+
+_REASON_UNANSWERED = "fewer than {k} people answered these items"
+
+
+def _unanswered(cell: Cell, k: int) -> Cell:
+    """A visible cell whose measure fewer than k members answered is suppressed for that measure."""
+    if cell.suppressed or cell.value is None or not pd.isna(cell.value):
+        return cell
+    return Cell(cell.group, None, None, True, _REASON_UNANSWERED.format(k=k))
 
 
 def _optional_int(value: Any) -> int | None:
