@@ -1,0 +1,113 @@
+"""The one object that turns comments into scored records: redact, split into clauses, score each
+distinct clause once, then gather clause results per comment.
+
+Identical clauses ("good people", "long hours") are frequent in real comments, so each distinct
+clause is featurised and scored once per batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from peoplealign.listening.model_store import ListenModel, load_shipped_model
+from peoplealign.listening.sentences import split_clauses, without_connective
+from peoplealign.listening.sentiment import label_for, to_sentiment
+from peoplealign.listening.taxonomy import Taxonomy, load_taxonomy
+from peoplealign.listening.themes import ThemeHit, ThemeMatcher
+
+if TYPE_CHECKING:
+    from peoplealign.policy.redaction import Redactor
+
+
+@dataclass(frozen=True)
+class ScoredComment:
+    id: str
+    redacted_text: str
+    sentiment: float
+    label: str
+    themes: list[dict[str, Any]]
+    model: str
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "redacted_text": self.redacted_text,
+            "sentiment": self.sentiment,
+            "label": self.label,
+            "themes": self.themes,
+            "model": self.model,
+        }
+
+
+@dataclass(frozen=True)
+class _Clause:
+    sentiment: float
+    weight: float
+    themes: list[ThemeHit]
+
+
+def _default_redactor() -> Redactor:
+    from peoplealign.policy.redaction import Redactor
+
+    return Redactor(directory_names=())
+
+
+class CommentScorer:
+    def __init__(
+        self,
+        model: ListenModel | None = None,
+        taxonomy: Taxonomy | None = None,
+        redactor: Redactor | None = None,
+    ) -> None:
+        self.model = model or load_shipped_model()
+        self.taxonomy = taxonomy or load_taxonomy()
+        self.redactor = redactor or _default_redactor()
+        self.matcher = ThemeMatcher(self.taxonomy, self.model.embeddings, self.model.theme_threshold)
+
+    def score_clauses(self, clauses: Sequence[str]) -> list[_Clause]:
+        """Every clause scored; the connective ("but", "however") is left out of the features."""
+        texts = [without_connective(c) for c in clauses]
+        embeddings, sentiment = self.model.embeddings, self.model.sentiment
+        token_ids = [embeddings.token_ids(t) for t in texts]
+        vectors = embeddings.encode_ids(token_ids)
+        scores = to_sentiment(sentiment.logits([sentiment.ngram_ids(t) for t in texts], vectors))
+        hits = self.matcher.match(texts, vectors)
+        return [
+            _Clause(float(s), float(np.sqrt(max(len(ids), 1))), h)
+            for s, ids, h in zip(scores, token_ids, hits, strict=True)
+        ]
+
+    def score(self, ids: Sequence[str], texts: Sequence[str]) -> list[ScoredComment]:
+        redacted = self.redactor.redact_many(texts)
+        clauses_of = [split_clauses(text) for text in redacted]
+        distinct = list(dict.fromkeys(c for clauses in clauses_of for c in clauses))
+        scored = dict(zip(distinct, self.score_clauses(distinct), strict=True))
+        return [
+            self._gather(comment_id, text, [scored[c] for c in clauses])
+            for comment_id, text, clauses in zip(ids, redacted, clauses_of, strict=True)
+        ]
+
+    def _gather(self, comment_id: str, text: str, clauses: list[_Clause]) -> ScoredComment:
+        if clauses:
+            weights = np.array([c.weight for c in clauses])
+            sentiment = float(np.dot(weights, [c.sentiment for c in clauses]) / weights.sum())
+        else:
+            sentiment = 0.0
+        per_theme: dict[int, list[tuple[float, float]]] = {}
+        for clause in clauses:
+            for hit in clause.themes:
+                per_theme.setdefault(hit.theme, []).append((hit.confidence, clause.sentiment))
+        themes = [
+            {
+                "theme": self.taxonomy.themes[theme].name,
+                "confidence": round(max(conf for conf, _ in found), 4),
+                "sentiment": round(float(np.mean([s for _, s in found])), 4),
+            }
+            for theme, found in sorted(per_theme.items())
+        ]
+        sentiment = round(min(1.0, max(-1.0, sentiment)), 4)
+        return ScoredComment(comment_id, text, sentiment, label_for(sentiment), themes, self.model.version)

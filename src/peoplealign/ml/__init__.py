@@ -1,0 +1,1 @@
+"""Model machinery shared by the analyses: text features, static embeddings, shipped artifacts."""
