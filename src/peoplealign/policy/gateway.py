@@ -37,7 +37,7 @@ from peoplealign.policy.anonymity import Member
 from peoplealign.policy.engine import Action, Decision, Obligations, deny, enforce
 from peoplealign.policy.population import dimensions, load_person_facts, load_unit_tree
 from peoplealign.policy.scope import Scope, manager_map, subtree, visible_people
-from peoplealign.store.models import OrgUnit, Person, Question, Response, Survey
+from peoplealign.store.models import Comment, CommentTheme, OrgUnit, Person, Question, Response, Survey
 
 if TYPE_CHECKING:
     from peoplealign.listening.survey_metrics import SurveyMetric
@@ -68,6 +68,18 @@ class _Respondents:
     population: list[Member]
     keys_of_people: dict[int, str]
     parts: dict[str, dict[str, tuple[float, float]]]  # measure key -> respondent -> (num, den)
+
+
+@dataclass(frozen=True)
+class ThemeVoice:
+    """What employees say about one theme: share of the themed comments and mean sentiment in [-1, 1]."""
+
+    theme: str
+    n: int | None
+    share: float | None
+    sentiment: float | None
+    suppressed: bool
+    reason: str | None
 
 
 @dataclass(frozen=True)
@@ -266,6 +278,61 @@ class PersonalData:
                 found.append(CellCorrelation(cell.group, n, matrix, False, None))
         self._audit_aggregate("survey", {**detail, "scope": audience.scope.value}, report)
         return found
+
+    def comment_themes(self, survey_id: int | str | None = None) -> dict[str, ThemeVoice]:
+        """Organisation-wide voice per comment theme for one survey's comments: share of the themed
+        comments and mean sentiment, k_comments-suppressed over the people who wrote them (a comment
+        without a known author counts as a person of its own). Empty when no comment is scored yet."""
+        survey = self._survey(survey_id)
+        detail = {"survey": survey.code, "metric": "theme_voice"}
+        obligations = self._authorize_aggregate("comments", (), {}, detail)
+        rows = self.session.execute(
+            select(
+                Comment.id, Comment.person_id, Comment.org_unit_id, CommentTheme.theme, CommentTheme.sentiment
+            )
+            .join(CommentTheme, CommentTheme.comment_id == Comment.id)
+            .where(Comment.survey_id == survey.id)
+        ).all()
+        if not rows:
+            return {}
+        facts = load_person_facts(self.session)
+        tree = load_unit_tree(self.session)
+        as_of = survey.closed_on or survey.opened_on or dt.date.today()
+        authors = {r.id: f"p{r.person_id}" if r.person_id is not None else f"c{r.id}" for r in rows}
+        units = {authors[r.id]: (r.person_id, r.org_unit_id) for r in rows}
+        population = [
+            Member(key, dimensions(facts.get(person) if person is not None else None, unit, tree, as_of))
+            for key, (person, unit) in units.items()
+        ]
+        audience = self._audience(obligations, {p: key for key, (p, _) in units.items() if p is not None})
+        k = obligations.k
+        themed = {r.id for r in rows}
+        voices = {}
+        for theme in sorted({r.theme for r in rows}):
+            scores = [(authors[r.id], r.sentiment) for r in rows if r.theme == theme]
+
+            def share(members: frozenset[str], scores: list[tuple[str, float]] = scores) -> float:
+                mine = sum(1 for a, _ in scores if a in members)
+                return mine / max(sum(1 for c in themed if authors[c] in members), 1)
+
+            def sentiment(members: frozenset[str], scores: list[tuple[str, float]] = scores) -> float:
+                mine = [v for a, v in scores if a in members]
+                writers = {a for a, _ in scores if a in members}
+                return sum(mine) / len(mine) if len(writers) >= k else float("nan")
+
+            shares = build_report(population, audience, k, (), {}, share).cells[0]
+            moods = _unanswered(build_report(population, audience, k, (), {}, sentiment).cells[0], k)
+            visible = not (shares.suppressed or moods.suppressed)
+            voices[theme] = ThemeVoice(
+                theme,
+                moods.n if visible else None,
+                shares.value if visible else None,
+                moods.value if visible else None,
+                not visible,
+                None if visible else moods.reason or shares.reason,
+            )
+        self._audit_aggregate("comments", {**detail, "scope": audience.scope.value}, Report([], k))
+        return voices
 
     def survey(self, survey_id: int | str | None = None) -> Survey:
         """A survey's description (not personal data): by id or code, the latest by default."""
