@@ -68,7 +68,7 @@ def test_trust_team_is_the_lowest_visible_unit_on_management_trust(demo_url: str
     for heat in maps:
         column = heat.drivers.index("Management Trust")
         cells = dict(heat.rows)
-        for label, row in heat.rows:
+        for _, row in heat.rows:
             cell = row[column]
             assert cell.suppressed == (cell.value is None) == (cell.n is None)
         if not cells[team][column].suppressed:
