@@ -26,7 +26,7 @@ def split_clauses(text: str) -> list[str]:
     """Clauses in order, trimmed; a text without any word yields no clause."""
     clauses = []
     for part in _BOUNDARY.split(text):
-        clause = part.strip(" \t,.-*•·")
+        clause = part.strip(" \t,.!?-*•·")
         if clause and _HAS_WORD.search(clause):
             clauses.append(clause)
     return clauses
