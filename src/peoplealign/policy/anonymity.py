@@ -128,7 +128,7 @@ def _hide_rank(key: CellKey, n: int) -> tuple[int, int, int]:
 
 
 class _SearchBudgetExceeded(Exception):
-    pass
+    """The proof search ran out of budget: the caller hides the finest cells instead of guessing."""
 
 
 @dataclass(frozen=True)
