@@ -100,7 +100,8 @@ def test_non_utf8_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["listen", "score", "--input", str(tmp_path / "nope.csv"), "--text-column", "c"])
+    missing = str(tmp_path / "nope.csv")
+    result = runner.invoke(app, ["listen", "score", "--input", missing, "--text-column", "c"])
     assert result.exit_code == 2
     assert "nope.csv: cannot read the file" in result.output
 
@@ -108,7 +109,8 @@ def test_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_taxonomy_override(tmp_path: Path, comments_csv: Path) -> None:
     taxonomy = tmp_path / "taxonomy.yaml"
     taxonomy.write_text(
-        "themes:\n  - name: Pay\n    description: money\n    keywords: [pay]\n    examples: [salary is low]\n",
+        "themes:\n  - name: Pay\n    description: money\n    keywords: [pay]\n"
+        "    examples: [salary is low]\n",
         encoding="utf-8",
     )
     records = _score("--input", str(comments_csv), "--text-column", "comment", "--taxonomy", str(taxonomy))
