@@ -126,6 +126,7 @@ def _keyword_vader_themes(texts: list[str]) -> list[dict[str, float]]:
     from peoplealign.listening.taxonomy import load_taxonomy
     from peoplealign.listening.themes import ThemeMatcher
     from peoplealign.ml.static_embeddings import StaticEmbeddings
+    from peoplealign.ml.text_features import words
 
     taxonomy = load_taxonomy()
     matcher = ThemeMatcher(taxonomy, StaticEmbeddings({}, np.zeros((0, 1), dtype=np.float16)), 1.0)
@@ -134,7 +135,7 @@ def _keyword_vader_themes(texts: list[str]) -> list[dict[str, float]]:
     for text in texts:
         found: dict[str, list[float]] = {}
         for clause in split_clauses(text):
-            themes = matcher.keyword_themes(clause)
+            themes = matcher.keyword_themes(words(clause))
             if themes:
                 score = vader.polarity_scores(clause)["compound"]
                 for theme in themes:

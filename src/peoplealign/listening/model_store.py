@@ -60,7 +60,7 @@ def load_model_dir(folder: Path) -> ListenModel:
         raise PeopleAlignError(f"the comment model in {folder} is inconsistent: sizes differ")
     return ListenModel(
         version=str(card["version"]),
-        embeddings=StaticEmbeddings(vocabulary, vectors),
+        embeddings=StaticEmbeddings(vocabulary, vectors.astype(np.float32)),
         sentiment=SentimentModel(ngram_index, ngram_weights.astype(np.float32), embedding_weights, bias),
         theme_threshold=float(card["theme_threshold"]),
         card=card,

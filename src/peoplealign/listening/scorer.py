@@ -7,17 +7,17 @@ clause is featurised and scored once per batch.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from peoplealign.listening.model_store import ListenModel, load_shipped_model
 from peoplealign.listening.sentences import split_clauses, without_connective
 from peoplealign.listening.sentiment import label_for, to_sentiment
 from peoplealign.listening.taxonomy import Taxonomy, load_taxonomy
 from peoplealign.listening.themes import ThemeHit, ThemeMatcher
+from peoplealign.ml.text_features import words
 
 if TYPE_CHECKING:
     from peoplealign.policy.redaction import Redactor
@@ -70,15 +70,14 @@ class CommentScorer:
 
     def score_clauses(self, clauses: Sequence[str]) -> list[_Clause]:
         """Every clause scored; the connective ("but", "however") is left out of the features."""
-        texts = [without_connective(c) for c in clauses]
+        tokens = [words(without_connective(c)) for c in clauses]
         embeddings, sentiment = self.model.embeddings, self.model.sentiment
-        token_ids = [embeddings.token_ids(t) for t in texts]
-        vectors = embeddings.encode_ids(token_ids)
-        scores = to_sentiment(sentiment.logits([sentiment.ngram_ids(t) for t in texts], vectors))
-        hits = self.matcher.match(texts, vectors)
+        vectors = embeddings.encode_ids([embeddings.token_ids(t) for t in tokens])
+        scores = to_sentiment(sentiment.logits([sentiment.ngram_ids(t) for t in tokens], vectors))
+        hits = self.matcher.match(tokens, vectors)
         return [
-            _Clause(float(s), float(np.sqrt(max(len(ids), 1))), h)
-            for s, ids, h in zip(scores, token_ids, hits, strict=True)
+            _Clause(float(s), math.sqrt(max(len(t), 1)), h)
+            for s, t, h in zip(scores, tokens, hits, strict=True)
         ]
 
     def score(self, ids: Sequence[str], texts: Sequence[str]) -> list[ScoredComment]:
@@ -92,11 +91,8 @@ class CommentScorer:
         ]
 
     def _gather(self, comment_id: str, text: str, clauses: list[_Clause]) -> ScoredComment:
-        if clauses:
-            weights = np.array([c.weight for c in clauses])
-            sentiment = float(np.dot(weights, [c.sentiment for c in clauses]) / weights.sum())
-        else:
-            sentiment = 0.0
+        total = sum(c.weight for c in clauses)
+        sentiment = sum(c.weight * c.sentiment for c in clauses) / total if clauses else 0.0
         per_theme: dict[int, list[tuple[float, float]]] = {}
         for clause in clauses:
             for hit in clause.themes:
@@ -105,7 +101,7 @@ class CommentScorer:
             {
                 "theme": self.taxonomy.themes[theme].name,
                 "confidence": round(max(conf for conf, _ in found), 4),
-                "sentiment": round(float(np.mean([s for _, s in found])), 4),
+                "sentiment": round(sum(s for _, s in found) / len(found), 4),
             }
             for theme, found in sorted(per_theme.items())
         ]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from peoplealign.ml.text_features import ngrams, words
+from peoplealign.ml.text_features import ngrams
 
 
 @dataclass(frozen=True)
@@ -22,9 +22,9 @@ class SentimentModel:
     embedding_weights: np.ndarray  # (dims,)
     bias: float
 
-    def ngram_ids(self, text: str) -> list[int]:
+    def ngram_ids(self, tokens: list[str]) -> list[int]:
         lookup = self.ngram_index.get
-        return sorted({i for i in (lookup(g) for g in ngrams(words(text))) if i is not None})
+        return list({i for i in (lookup(g) for g in ngrams(tokens)) if i is not None})
 
     def logits(self, ngram_ids: Sequence[Sequence[int]], embeddings: np.ndarray) -> np.ndarray:
         """The decision value per text; features are the embedding and the unit-length binary

@@ -8,7 +8,6 @@ model's threshold.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ import numpy as np
 
 from peoplealign.listening.taxonomy import Taxonomy
 from peoplealign.ml.static_embeddings import StaticEmbeddings
+from peoplealign.ml.text_features import words
 
 KEYWORD_CONFIDENCE = 0.9
 
@@ -33,41 +33,42 @@ class ThemeMatcher:
         self._themes_of_keyword: dict[str, set[int]] = {}
         for index, theme in enumerate(taxonomy.themes):
             for keyword in theme.keywords:
-                self._themes_of_keyword.setdefault(" ".join(keyword.lower().split()), set()).add(index)
-        alternatives = sorted((re.escape(k) for k in self._themes_of_keyword), key=len, reverse=True)
-        self._keywords = (
-            re.compile(r"(?<!\w)(?:" + "|".join(alternatives).replace(r"\ ", r"\s+") + r")(?!\w)", re.I)
-            if alternatives
-            else None
-        )
+                normalised = " ".join(words(keyword))
+                if normalised:
+                    self._themes_of_keyword.setdefault(normalised, set()).add(index)
+        self._single_words = frozenset(k for k in self._themes_of_keyword if " " not in k)
+        self._phrases = [(f" {k} ", t) for k, t in self._themes_of_keyword.items() if " " in k]
         examples = [(i, e) for i, theme in enumerate(taxonomy.themes) for e in theme.examples]
         self._example_theme = np.array([i for i, _ in examples], dtype=np.int64)
         self._example_vectors = embeddings.encode([e for _, e in examples]).T
 
-    def keyword_themes(self, clause: str) -> set[int]:
-        if self._keywords is None:
-            return set()
+    def keyword_themes(self, tokens: Sequence[str]) -> set[int]:
+        """Themes with a keyword among the clause's words; keywords are matched after the same
+        tokenisation, so "work-life balance" and "work/life balance" are the same keyword."""
         found: set[int] = set()
-        for match in self._keywords.finditer(clause):
-            found |= self._themes_of_keyword[" ".join(match.group(0).lower().split())]
+        for word in self._single_words.intersection(tokens):
+            found |= self._themes_of_keyword[word]
+        if len(tokens) > 1:
+            padded = f" {' '.join(tokens)} "
+            for phrase, themes in self._phrases:
+                if phrase in padded:
+                    found |= themes
         return found
 
-    def match(self, clauses: Sequence[str], vectors: np.ndarray) -> list[list[ThemeHit]]:
-        """Theme hits per clause, `vectors` being the clauses' embeddings."""
-        count = len(self.taxonomy.themes)
-        similarity = np.zeros((len(clauses), count), dtype=np.float32)
+    def match(self, clause_tokens: Sequence[Sequence[str]], vectors: np.ndarray) -> list[list[ThemeHit]]:
+        """Theme hits per clause, given each clause's words and embedding."""
+        confidence = np.zeros((len(clause_tokens), len(self.taxonomy.themes)), dtype=np.float32)
         if self._example_theme.size:
             per_example = vectors @ self._example_vectors
-            for theme in range(count):
+            for theme in range(confidence.shape[1]):
                 columns = per_example[:, self._example_theme == theme]
                 if columns.shape[1]:
-                    similarity[:, theme] = columns.max(axis=1)
-        hits: list[list[ThemeHit]] = []
-        for row, clause in enumerate(clauses):
-            confidence = similarity[row].copy()
-            for theme in self.keyword_themes(clause):
-                confidence[theme] = max(confidence[theme], KEYWORD_CONFIDENCE)
-            hits.append(
-                [ThemeHit(int(t), float(confidence[t])) for t in np.flatnonzero(confidence >= self.threshold)]
-            )
+                    confidence[:, theme] = columns.max(axis=1)
+        for row, tokens in enumerate(clause_tokens):
+            for theme in self.keyword_themes(tokens):
+                confidence[row, theme] = max(confidence[row, theme], KEYWORD_CONFIDENCE)
+        hits: list[list[ThemeHit]] = [[] for _ in clause_tokens]
+        rows, themes = np.nonzero(confidence >= self.threshold)
+        for row, theme in zip(rows.tolist(), themes.tolist(), strict=True):
+            hits[row].append(ThemeHit(theme, float(confidence[row, theme])))
         return hits

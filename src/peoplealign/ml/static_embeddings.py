@@ -14,22 +14,31 @@ import numpy as np
 
 from peoplealign.ml.text_features import words
 
+_CHUNK = 256
+
 
 @dataclass(frozen=True)
 class StaticEmbeddings:
     vocabulary: dict[str, int]
-    vectors: np.ndarray  # (words, dims), rows unit length
+    vectors: np.ndarray  # (words, dims) float32, frequent words shorter (they carry less meaning)
 
     @property
     def dims(self) -> int:
         return int(self.vectors.shape[1])
 
-    def token_ids(self, text: str) -> list[int]:
+    def token_ids(self, tokens: Sequence[str]) -> list[int]:
         lookup = self.vocabulary.get
-        return [i for i in (lookup(w) for w in words(text)) if i is not None]
+        return [i for i in (lookup(w) for w in tokens) if i is not None]
 
     def encode_ids(self, ids: Sequence[Sequence[int]]) -> np.ndarray:
-        """Unit-length mean vectors; a text without known words gets the zero vector."""
+        """Unit-length mean vectors; a text without known words gets the zero vector. Texts are
+        taken in chunks so the gathered word vectors stay small enough for the CPU cache."""
+        out = np.zeros((len(ids), self.dims), dtype=np.float32)
+        for start in range(0, len(ids), _CHUNK):
+            out[start : start + _CHUNK] = self._encode_chunk(ids[start : start + _CHUNK])
+        return out
+
+    def _encode_chunk(self, ids: Sequence[Sequence[int]]) -> np.ndarray:
         lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
         out = np.zeros((len(ids), self.dims), dtype=np.float32)
         nonempty = lengths > 0
@@ -37,10 +46,10 @@ class StaticEmbeddings:
             return out
         flat = np.fromiter((i for x in ids for i in x), dtype=np.int64, count=int(lengths.sum()))
         starts = np.concatenate(([0], np.cumsum(lengths[nonempty])[:-1]))
-        sums = np.add.reduceat(self.vectors[flat].astype(np.float32), starts, axis=0)
+        sums = np.add.reduceat(self.vectors[flat], starts, axis=0)
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         out[nonempty] = sums / np.maximum(norms, 1e-9)
         return out
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        return self.encode_ids([self.token_ids(t) for t in texts])
+        return self.encode_ids([self.token_ids(words(t)) for t in texts])
