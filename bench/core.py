@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,10 @@ QUESTIONS = 10
 UNITS = 60
 TARGET_RATIO = 0.5
 TARGET_RSS_MB = 1024
+FAIRNESS = (
+    "peoplealign import validates every cell and reference and writes into the real schema with its "
+    "unique and secondary indexes and foreign keys enforced; to_sql writes an unindexed table unchecked"
+)
 
 
 # --- data ----------------------------------------------------------------------------------------
@@ -166,6 +171,7 @@ def import_section(people: int, responses: int, repeats: int) -> dict[str, Any]:
             peak = max(peak, *(run["peak_rss_mb"] for run in ours))
             result[kind] = _compare(ours, plain)
     result["import_peak_rss_mb"] = round(peak, 1)
+    result["note"] = FAIRNESS
     result["targets"] = {"ratio_at_least": TARGET_RATIO, "peak_rss_mb_below": TARGET_RSS_MB}
     result["passed"] = (
         all(result[k]["ratio"] >= TARGET_RATIO for k in ("people", "survey")) and peak < TARGET_RSS_MB
@@ -179,11 +185,14 @@ def _compare(ours: list[dict[str, Any]], plain: list[dict[str, Any]]) -> dict[st
     best_plain = min(run["seconds"] for run in plain)
     cpu_ours = min(run["cpu_seconds"] for run in ours)
     cpu_plain = min(run["cpu_seconds"] for run in plain)
+    median_ours = statistics.median(run["seconds"] for run in ours)
+    median_plain = statistics.median(run["seconds"] for run in plain)
     return {
         "rows": rows,
         "import_rows_per_s": round(rows / best_ours),
         "to_sql_rows_per_s": round(rows / best_plain),
         "ratio": round(best_plain / best_ours, 3),
+        "median_ratio": round(median_plain / median_ours, 3),
         "cpu_ratio": round(cpu_plain / cpu_ours, 3),
         "import_seconds": [round(run["seconds"], 2) for run in ours],
         "to_sql_seconds": [round(run["seconds"], 2) for run in plain],
@@ -202,6 +211,7 @@ def print_import(result: dict[str, Any]) -> None:
         "peoplealign import rows/s",
         "pandas to_sql rows/s",
         "ratio (≥ 0.5)",
+        "median ratio",
         "CPU ratio",
     )
     for column in columns:
@@ -214,11 +224,12 @@ def print_import(result: dict[str, Any]) -> None:
             f"{row['import_rows_per_s']:,}",
             f"{row['to_sql_rows_per_s']:,}",
             f"{row['ratio']:.2f}",
+            f"{row['median_ratio']:.2f}",
             f"{row['cpu_ratio']:.2f}",
         )
     table.caption = (
         f"best of {result['repeats']} alternating runs; "
-        f"import peak RSS {result['import_peak_rss_mb']:.0f} MB (target < {TARGET_RSS_MB})"
+        f"import peak RSS {result['import_peak_rss_mb']:.0f} MB (target < {TARGET_RSS_MB})\n{FAIRNESS}"
     )
     Console().print(table)
 

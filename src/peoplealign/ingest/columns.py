@@ -1,8 +1,8 @@
 """Canonical columns and their vectorised parsing: each chunk's strings become typed Python values, and
 every value that does not fit becomes a problem saying what was expected and what was found.
 
-Values are parsed once per distinct value where parsing is per-value Python (dates, booleans,
-choices), so a million rows with a few hundred distinct dates cost a few hundred parses.
+Values are parsed once per distinct value (numbers, dates, booleans, choices), so a million rows with
+a few hundred distinct dates or scores cost a few hundred parses.
 """
 
 from __future__ import annotations
@@ -156,7 +156,9 @@ class ChunkParser:
     def _numbers(
         self, column: Column, text: np.ndarray, empty: np.ndarray, lines: np.ndarray, problems: ProblemLog
     ) -> list[Any]:
-        numbers = np.asarray(pd.to_numeric(text, errors="coerce"), dtype=float)
+        codes, uniques = pd.factorize(text)
+        per_unique = np.asarray(pd.to_numeric(uniques, errors="coerce"), dtype=float)
+        numbers = per_unique[codes]
         invalid = np.isnan(numbers) & ~empty
         if column.type is ColumnType.INT:
             invalid |= ~np.isnan(numbers) & (numbers != np.round(numbers))
@@ -182,11 +184,11 @@ class ChunkParser:
                 lambda v: f"expected {column.describe()}, found {v}",
                 text[out_of_range],
             )
-        result = numbers.astype(object)
-        result[np.isnan(numbers)] = None
+        converted = per_unique.astype(object)
+        converted[np.isnan(per_unique)] = None
         if column.type is ColumnType.INT:
-            return [None if v is None else int(v) for v in result]
-        return result.tolist()
+            converted[:] = [None if v is None else int(v) for v in converted]
+        return converted[codes].tolist()
 
     def _value_parser(self, column: Column) -> Callable[[str], Any]:
         if column.type is ColumnType.DATE:

@@ -23,11 +23,21 @@ class Lookups:
 
     def people(self) -> dict[str, int]:
         """HRIS id → person id."""
-        return self._load("people", select(Person.hris_id, Person.id))
+        self._load_people()
+        return self._maps["people"]
 
     def person_units(self) -> dict[str, int | None]:
         """HRIS id → org unit id, for survey answers that inherit the respondent's unit."""
-        return self._load("person_units", select(Person.hris_id, Person.org_unit_id))
+        self._load_people()
+        return self._maps["person_units"]
+
+    def _load_people(self) -> None:
+        """Both person maps from one read: on a large organisation the read is most of the cost."""
+        if "people" in self._maps:
+            return
+        rows = self.conn.execute(select(Person.hris_id, Person.id, Person.org_unit_id)).tuples().all()
+        self._maps["people"] = {hris_id: person_id for hris_id, person_id, _unit in rows}
+        self._maps["person_units"] = {hris_id: unit for hris_id, _id, unit in rows}
 
     def org_units(self) -> dict[str, int]:
         return self._load("org_units", select(OrgUnit.code, OrgUnit.id))

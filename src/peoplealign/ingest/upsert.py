@@ -98,9 +98,8 @@ class Upserter:
 
     def write(self, columns: Columns, want_ids: bool = False) -> Outcome:
         size = len(next(iter(columns.values())))
-        if self.empty_at_start and self._preloaded is None and not want_ids:
-            bulk_insert(self.conn, self.table, columns, _index_order(columns, self.key))
-            return Outcome([Status.INSERTED] * size, [0] * size)
+        if self.empty_at_start and self._preloaded is None:
+            return self._insert_all(columns, size, want_ids)
         keys = list(zip(*(columns[k] for k in self.key), strict=True))
         stored = self.existing(keys)
         statuses: list[Status] = []
@@ -131,7 +130,17 @@ class Upserter:
             bulk_update(self.conn, self.table, [ids[p] for p in changed], fields)
         return Outcome(statuses, ids)
 
-    def _insert(self, columns: Columns, positions: list[int], ids: list[int], want_ids: bool) -> None:
+    def _insert_all(self, columns: Columns, size: int, want_ids: bool) -> Outcome:
+        """Nothing was stored when the import began and validation proved the file's keys unique, so
+        every row is new: no look-up, no per-row comparison."""
+        ids = [0] * size
+        if want_ids:
+            self._insert(columns, range(size), ids, want_ids)
+        else:
+            bulk_insert(self.conn, self.table, columns, _index_order(columns, self.key))
+        return Outcome([Status.INSERTED] * size, ids)
+
+    def _insert(self, columns: Columns, positions: Sequence[int], ids: list[int], want_ids: bool) -> None:
         """Insert, then learn the new ids: RETURNING with many rows degrades to one statement per row
         on SQLite, so ids are read back by natural key unless SQLite provably numbered them in order."""
         before = self._max_id() if want_ids and self.conn.dialect.name == "sqlite" else None
@@ -158,14 +167,8 @@ def bulk_insert(conn: Connection, table: Table, columns: Columns, positions: Seq
     than the database's own work on large files."""
     if not len(positions):
         return
-    everything = isinstance(positions, range) and len(positions) == len(next(iter(columns.values())))
-    picked = np.asarray(positions)
-    selected = {
-        n: values if everything else np.asarray(values, dtype=object)[picked].tolist()
-        for n, values in columns.items()
-    }
     compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(columns))
-    _execute_many(conn, table, compiled, selected, len(positions), lambda name: name)
+    _execute_many(conn, table, compiled, columns, lambda name: name, positions)
 
 
 def _index_order(columns: Columns, key: Sequence[str]) -> Sequence[int]:
@@ -190,9 +193,7 @@ def bulk_update(conn: Connection, table: Table, ids: list[int], fields: Columns)
     )
     compiled = statement.compile(dialect=conn.dialect)
     values = {"_id": ids, **{f"_new_{f}": v for f, v in fields.items()}}
-    _execute_many(
-        conn, table, compiled, values, len(ids), lambda bind: bind.removeprefix("_new_").lstrip("_")
-    )
+    _execute_many(conn, table, compiled, values, lambda bind: bind.removeprefix("_new_").lstrip("_"))
 
 
 def _execute_many(
@@ -200,19 +201,25 @@ def _execute_many(
     table: Table,
     compiled: Any,
     values: Columns,
-    size: int,
     column_of: Callable[[str], str],
+    positions: Sequence[int] | None = None,
 ) -> None:
-    """Bind parameters in the compiled statement's order, converted by each column's type (memoised
-    per distinct value, since dates and codes repeat), with Python-side defaults filled in."""
+    """Bind parameters in the compiled statement's order, converted by each column's type, with
+    Python-side defaults filled in; `positions` picks and orders the rows (default: all, as given)."""
     order: list[str] = list(compiled.positiontup or []) if compiled.positional else list(compiled.binds)
+    size = len(next(iter(values.values())))
     prepared = []
     for name in order:
         column = table.c[column_of(name)]
-        given = values[name] if name in values else [_default(table, column.name)] * size
         process = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-        prepared.append(_converted(given, process))
+        if name in values:
+            prepared.append(_converted(values[name], process))
+        else:
+            default = _default(table, column.name)
+            prepared.append([default if process is None else process(default)] * size)
     rows = list(zip(*prepared, strict=True))
+    if positions is not None and not (isinstance(positions, range) and len(positions) == size):
+        rows = list(map(rows.__getitem__, positions))
     params: list[Any] = rows if compiled.positional else [dict(zip(order, row, strict=True)) for row in rows]
     conn.exec_driver_sql(compiled.string, params)
 
@@ -224,15 +231,12 @@ def _default(table: Table, name: str) -> Any:
 
 
 def _converted(values: list[Any], process: Callable[[Any], Any] | None) -> list[Any]:
+    """Each distinct value converted once (dates and codes repeat), then mapped back at C speed."""
     if process is None:
         return values
-    memo: dict[Any, Any] = {None: None}
-    out = []
-    for value in values:
-        if value not in memo:
-            memo[value] = process(value)
-        out.append(memo[value])
-    return out
+    memo = {value: process(value) for value in set(values) if value is not None}
+    memo[None] = None
+    return list(map(memo.__getitem__, values))
 
 
 def _same(new: Any, old: Any) -> bool:

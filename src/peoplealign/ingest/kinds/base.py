@@ -78,6 +78,8 @@ def require_known(
     values: Iterable[Any] | None = None,
 ) -> None:
     """Report each non-empty value of `column` that is not known, e.g. a manager nobody employs."""
+    if values is None and column not in rows.values:
+        return
     is_known = known if callable(known) else known.__contains__
     listed = 0
     for line, value in zip(rows.lines.tolist(), rows.get(column) if values is None else values, strict=True):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from peoplealign.ingest.columns import Parsed
 from peoplealign.ingest.keys import find_cycles
 from peoplealign.ingest.kinds.base import Context
@@ -75,11 +77,12 @@ class ParentLinks:
         statuses = [Status.UNCHANGED] * size
         ids = [0] * size
         pending = list(range(size))
+        arrays: dict[str, np.ndarray] = {}
         while pending:
             ready = [p for p in pending if parents[p] is None or parents[p] in known]
             final = not ready
             wave = pending if final else ready
-            chunk = {name: [values[p] for p in wave] for name, values in columns.items()}
+            chunk = dict(columns) if len(wave) == size else _pick(columns, wave, arrays)
             chunk[parent_id_column] = [
                 known.get(parent) if parent else None for parent in (parents[p] for p in wave)
             ]
@@ -98,3 +101,11 @@ class ParentLinks:
     def write_end(self, ctx: Context, table: Any, parent_id_column: str, known: dict[str, int]) -> None:
         ids = [d["_id"] for d in self.deferred]
         bulk_update(ctx.conn, table, ids, {parent_id_column: [known[d["_parent"]] for d in self.deferred]})
+
+
+def _pick(columns: Columns, positions: list[int], arrays: dict[str, np.ndarray]) -> Columns:
+    """The rows at `positions` of every column; the columns become object arrays once, on first use."""
+    if not arrays:
+        arrays.update({name: np.asarray(values, dtype=object) for name, values in columns.items()})
+    picked = np.asarray(positions)
+    return {name: values[picked].tolist() for name, values in arrays.items()}

@@ -4,6 +4,7 @@ empty protected value leaves what is stored untouched."""
 
 from __future__ import annotations
 
+import numpy as np
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import aliased
 
@@ -130,16 +131,16 @@ class PeopleImport(ImportKind):
     def _write_protected(
         self, rows: Parsed, ctx: Context, ids: list[int], statuses: list[Status]
     ) -> list[Status]:
-        present = [a for a in PROTECTED if a in rows.values]
+        person_ids = np.asarray(ids, dtype=np.int64)
         columns: Columns = {"person_id": [], "attribute": [], "value": []}
         positions: list[int] = []
-        for attribute in present:
-            for position, value in enumerate(rows.get(attribute)):
-                if value is not None:
-                    columns["person_id"].append(ids[position])
-                    columns["attribute"].append(attribute)
-                    columns["value"].append(value)
-                    positions.append(position)
+        for attribute in (a for a in PROTECTED if a in rows.values):
+            values = np.asarray(rows.values[attribute], dtype=object)
+            given = np.flatnonzero(values != None)  # noqa: E711 - elementwise comparison
+            columns["person_id"] += person_ids[given].tolist()
+            columns["attribute"] += [attribute] * len(given)
+            columns["value"] += values[given].tolist()
+            positions += given.tolist()
         if not positions:
             return statuses
         upserter = ctx.upserter(ProtectedAttribute.__table__, ("person_id", "attribute"), ["value"])

@@ -17,7 +17,7 @@ from peoplealign.ingest.columns import Column, ColumnType, Parsed
 from peoplealign.ingest.kinds.base import Context, ImportKind, org_unit_ids, require_org_units, write_columns
 from peoplealign.ingest.kinds.catalogue import Catalogue
 from peoplealign.ingest.problems import MAX_LISTED
-from peoplealign.ingest.respondents import respondent_key, respondent_salt
+from peoplealign.ingest.respondents import respondent_keys, respondent_salt
 from peoplealign.store.models import Question, Response, Survey
 
 DEFAULT_SCALES = {"likert": (1, 5), "engagement": (1, 5), "enps": (0, 10)}
@@ -123,7 +123,7 @@ class SurveyImport(ImportKind):
             ["value", "answered_on"],
             survey_id=index.per_row([questions[k][1] for k in index.keys]).tolist(),
             question_id=index.per_row([questions[k][0] for k in index.keys]).tolist(),
-            respondent_key=by_respondent([respondent_key(self.salt, r) for r in respondents]),
+            respondent_key=by_respondent(respondent_keys(self.salt, respondents)),
             person_id=by_respondent([people.get(r) for r in respondents]),
             org_unit_id=(
                 org_unit_ids(rows, ctx, "org_unit")
