@@ -34,6 +34,7 @@ class ListenModel:
     embeddings: StaticEmbeddings
     sentiment: SentimentModel
     theme_threshold: float
+    theme_context_weight: float
     card: dict[str, Any]
 
 
@@ -63,6 +64,7 @@ def load_model_dir(folder: Path) -> ListenModel:
         embeddings=StaticEmbeddings(vocabulary, vectors.astype(np.float32)),
         sentiment=SentimentModel(ngram_index, ngram_weights.astype(np.float32), embedding_weights, bias),
         theme_threshold=float(card["theme_threshold"]),
+        theme_context_weight=float(card["theme_context_weight"]),
         card=card,
     )
 

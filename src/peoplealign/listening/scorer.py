@@ -91,17 +91,22 @@ class CommentScorer:
         ]
 
     def _gather(self, comment_id: str, text: str, clauses: list[_Clause]) -> ScoredComment:
+        """Comment sentiment: clause sentiments weighted by √words. Theme sentiment: its clauses'
+        mean, shrunk towards the comment's tone by the model's context weight."""
         total = sum(c.weight for c in clauses)
         sentiment = sum(c.weight * c.sentiment for c in clauses) / total if clauses else 0.0
         per_theme: dict[int, list[tuple[float, float]]] = {}
         for clause in clauses:
             for hit in clause.themes:
                 per_theme.setdefault(hit.theme, []).append((hit.confidence, clause.sentiment))
+        context = self.model.theme_context_weight
         themes = [
             {
                 "theme": self.taxonomy.themes[theme].name,
                 "confidence": round(max(conf for conf, _ in found), 4),
-                "sentiment": round(sum(s for _, s in found) / len(found), 4),
+                "sentiment": round(
+                    (1 - context) * sum(s for _, s in found) / len(found) + context * sentiment, 4
+                ),
             }
             for theme, found in sorted(per_theme.items())
         ]

@@ -27,6 +27,9 @@ MIN_NGRAM_COUNT = 3
 REGULARISATION_C = 2.0
 SIF_A = 1e-3
 THEME_THRESHOLD = 0.62
+# Share of a theme's sentiment taken from the whole comment's tone: one clause is thin evidence, and
+# on the training firms (never the held-out ones) 0.5 raised theme-vs-rating ρ from 0.40 to 0.52.
+THEME_CONTEXT_WEIGHT = 0.5
 
 
 def _minilm_path() -> Path:
@@ -140,6 +143,7 @@ def main() -> None:
     card = {
         "version": MODEL_VERSION,
         "theme_threshold": THEME_THRESHOLD,
+        "theme_context_weight": THEME_CONTEXT_WEIGHT,
         "training": training,
         "evaluation": previous.get("evaluation", {}),
     }
