@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from peoplealign.listening.model_store import ListenModel, load_shipped_model
+from peoplealign.listening.parallel_redaction import redact_all
 from peoplealign.listening.sentences import split_clauses, without_connective
 from peoplealign.listening.sentiment import label_for, to_sentiment
 from peoplealign.listening.taxonomy import Taxonomy, load_taxonomy
@@ -81,7 +82,7 @@ class CommentScorer:
         ]
 
     def score(self, ids: Sequence[str], texts: Sequence[str]) -> list[ScoredComment]:
-        redacted = self.redactor.redact_many(texts)
+        redacted = redact_all(self.redactor, texts)
         clauses_of = [split_clauses(text) for text in redacted]
         distinct = list(dict.fromkeys(c for clauses in clauses_of for c in clauses))
         scored = dict(zip(distinct, self.score_clauses(distinct), strict=True))
