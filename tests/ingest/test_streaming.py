@@ -6,6 +6,7 @@ import pytest
 from ingest_helpers import Writer, run
 from sqlalchemy import select
 
+from peoplealign.ingest import pipeline
 from peoplealign.ingest.problems import ImportProblemsError, ProblemLog
 from peoplealign.ingest.source import read_chunks, scan
 from peoplealign.store.engine import session_scope
@@ -62,10 +63,18 @@ def test_jsonl_import_and_its_problems_use_line_numbers(db_url: str, write_file:
     assert "bad.jsonl, row 3: expected one JSON object per line" in message
 
 
-def test_a_large_file_in_small_chunks_imports_every_row(db_url: str, write_file: Writer) -> None:
+@pytest.mark.parametrize("in_memory_rows", [0, 1_000, 250_000])
+def test_a_large_file_in_small_chunks_imports_every_row(
+    db_url: str, write_file: Writer, monkeypatch: pytest.MonkeyPatch, in_memory_rows: int
+) -> None:
+    """Pass 2 replays every chunk whether kept in memory, spilled to disk, or some of each."""
+    monkeypatch.setattr(pipeline, "REPLAY_IN_MEMORY_ROWS", in_memory_rows)
     units = "code,name,parent_code\nROOT,Root,\n" + "".join(f"U{i},Unit {i},ROOT\n" for i in range(3_000))
     summary = run("org-units", write_file("many_units.csv", units), db_url, chunk_rows=256)
     assert summary.rows == 3_001 and summary.inserted == 3_001
+    with session_scope(db_url) as session:
+        codes = set(session.scalars(select(OrgUnit.code)))
+    assert codes == {"ROOT", *(f"U{i}" for i in range(3_000))}
 
 
 def test_cells_are_stripped_whichever_reader_reads_them(db_url: str, write_file: Writer) -> None:

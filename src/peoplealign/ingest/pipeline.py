@@ -5,6 +5,7 @@ is written, and the user gets every problem's file, row and column."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import pickle
 import tempfile
 import time
@@ -12,8 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, insert
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +35,9 @@ from peoplealign.store.engine import get_engine
 from peoplealign.store.models import ImportRun
 
 SQLITE_IMPORT_CACHE_KIB = 128 * 1024
+# Parsed rows pass 2 replays from memory before the rest go to the spill file: pickling a chunk costs
+# about as much as parsing it again, and this many rows of parsed values stay well under 200 MB.
+REPLAY_IN_MEMORY_ROWS = 250_000
 
 
 class Progress(Protocol):
@@ -195,7 +200,9 @@ class _Reader:
         self.parser = ChunkParser(kind.columns, mapping.dates, today)
         self._header_checked: set[str] = set()
         self._spill = spill
-        self._chunks = 0
+        self._kept: list[tuple[dict[str, list[Any]], np.ndarray]] = []
+        self._kept_rows = 0
+        self._spilled = 0
 
     def _parsed(self) -> Iterator[Parsed]:
         advance = self.progress.advance if self.progress is not None else None
@@ -205,11 +212,12 @@ class _Reader:
             yield self.parser.parse(frame, chunk.lines, self.problems, chunk.trimmed and frame is chunk.frame)
 
     def validated(self) -> Iterator[Parsed]:
-        """Pass 2 replays pass 1's parsed chunks from a temporary file instead of parsing the file again."""
+        """Pass 2 replays pass 1's parsed chunks, the first from memory and the rest from a temporary
+        file, instead of parsing the file again."""
         self._spill.seek(0)
-        step = self.facts.size // max(1, self._chunks)
-        for _ in range(self._chunks):
-            values, lines = pickle.load(self._spill)
+        step = self.facts.size // max(1, len(self._kept) + self._spilled)
+        spilled = (pickle.load(self._spill) for _ in range(self._spilled))
+        for values, lines in itertools.chain(self._kept, spilled):
             if self.progress is not None:
                 self.progress.advance(step)
             yield Parsed(values, lines, {})
@@ -223,14 +231,21 @@ class _Reader:
                 duplicates.add(parsed.texts, parsed.lines)
             kind.check(parsed, ctx)
             if not self.problems:
-                pickle.dump((parsed.values, parsed.lines), self._spill, protocol=pickle.HIGHEST_PROTOCOL)
-                self._chunks += 1
+                self._keep(parsed)
         duplicates.report(self.problems)
         kind.check_end(ctx)
         if rows == 0 and not self.problems:
             self.problems.add(None, None, "the file has no data rows; expected a header row and data rows")
         self.problems.raise_if_any()
         return rows
+
+    def _keep(self, parsed: Parsed) -> None:
+        if not self._spilled and self._kept_rows + len(parsed) <= REPLAY_IN_MEMORY_ROWS:
+            self._kept.append((parsed.values, parsed.lines))
+            self._kept_rows += len(parsed)
+            return
+        pickle.dump((parsed.values, parsed.lines), self._spill, protocol=pickle.HIGHEST_PROTOCOL)
+        self._spilled += 1
 
     def _check_columns(self, frame: pd.DataFrame, first_line: int, problems: ProblemLog) -> None:
         """Unknown and missing columns are reported once, then the import stops: rows would only echo them."""
