@@ -76,7 +76,11 @@ def accuracy(held_out: Any) -> dict[str, Any]:
     return {
         "texts": len(texts),
         "peoplealign": correct([c.sentiment > 0 for c in scored]),
-        "peoplealign_three_way_label": correct([c.label == "positive" for c in scored]),
+        "peoplealign_three_way_label": round(
+            sum(c.label == ("positive" if y else "negative") for c, y in zip(scored, labels, strict=True))
+            / len(labels),
+            4,
+        ),
         "vader": correct([vader.polarity_scores(t)["compound"] > 0 for t in texts]),
     }
 
