@@ -128,3 +128,19 @@ def test_evaluate_prints_accuracy_against_labels(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert payload["polarity_accuracy"] == 1.0 and payload["rows"] == 2 and payload["model"] == MODEL_VERSION
+
+
+def test_evaluate_names_the_row_of_an_unknown_label(tmp_path: Path) -> None:
+    path = tmp_path / "labelled.csv"
+    path.write_text("text,label\nGood,positive\nBad,meh\n", encoding="utf-8")
+    result = runner.invoke(app, ["listen", "evaluate", "--input", str(path), "--text-column", "text",
+                                 "--label-column", "label"])  # fmt: skip
+    assert result.exit_code == 2
+    assert "labelled.csv: row 3: column 'label': unknown label 'meh'" in result.output
+
+
+def test_empty_comment_is_neutral_without_themes(tmp_path: Path) -> None:
+    path = tmp_path / "blank.jsonl"
+    path.write_text(json.dumps({"text": None}) + "\n" + json.dumps({"text": "..."}) + "\n", encoding="utf-8")
+    records = _score("--input", str(path), "--text-column", "text")
+    assert [(r["sentiment"], r["label"], r["themes"]) for r in records] == [(0.0, "neutral", [])] * 2

@@ -86,7 +86,7 @@ def evaluate(
     from peoplealign.listening.evaluation import normalise_labels
 
     rows = read_comments(input, text_column, extra_columns=[label_column])
-    expected = normalise_labels(rows.extra[label_column], str(input), label_column)
+    expected = normalise_labels(rows.extra[label_column], rows.lines, str(input), label_column)
     scored = _scorer(taxonomy).score(rows.ids, rows.texts)
     model = scored[0].model if scored else ""
     result = run_evaluation(expected, [c.sentiment for c in scored], [c.label for c in scored], model)

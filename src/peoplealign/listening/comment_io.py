@@ -18,11 +18,13 @@ JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json"})
 
 @dataclass(frozen=True)
 class InputRows:
-    """Comment ids and texts, plus any extra columns asked for (e.g. labels for evaluation)."""
+    """Comment ids and texts, plus any extra columns asked for (e.g. labels for evaluation), and
+    each row's line in the file for error messages."""
 
     ids: list[str]
     texts: list[str]
     extra: dict[str, list[str]]
+    lines: list[int]
 
 
 def _read_text(path: Path) -> str:
@@ -81,13 +83,14 @@ def read_comments(
     is_json_lines = path.suffix.lower() in JSON_LINES_SUFFIXES
     records = _json_lines_records(path, text) if is_json_lines else _csv_records(path, text)
     wanted = [c for c in (text_column, id_column, *extra_columns) if c is not None]
-    rows = InputRows([], [], {c: [] for c in extra_columns})
+    rows = InputRows([], [], {c: [] for c in extra_columns}, [])
     for count, (line, record) in enumerate(records, start=1):
         for column in wanted:
             if column not in record:
                 kind = "key" if is_json_lines else "column"
                 known = ", ".join(str(k) for k in record) or "none"
                 raise InvalidInputError(f"{path}: row {line}: no {kind} '{column}' (found: {known})")
+        rows.lines.append(line)
         rows.ids.append(_cell(record[id_column]) if id_column else str(count))
         rows.texts.append(_cell(record[text_column]))
         for column in extra_columns:

@@ -35,9 +35,9 @@ class Evaluation:
         }
 
 
-def normalise_labels(labels: Sequence[str], source: str, column: str) -> list[str]:
+def normalise_labels(labels: Sequence[str], lines: Sequence[int], source: str, column: str) -> list[str]:
     normalised = []
-    for row, label in enumerate(labels, start=1):
+    for row, label in zip(lines, labels, strict=True):
         value = _LABELS.get(label.strip().lower())
         if value is None:
             raise InvalidInputError(
