@@ -4,8 +4,8 @@ Section "import": generates N people and M survey responses as CSV, imports them
 `peoplealign import` code into a fresh SQLite file, and in the same run loads the same rows with a
 plain `pandas.read_csv(...).to_sql(...)` into another fresh file. Each load runs in its own
 subprocess, so its peak RSS is its own. Figures are ratios against that baseline because these
-machines are noisy: target ≥ 0.5 of the plain load's wall-clock rows/s while validating (the CPU-time
-ratio is shown too), peak RSS < 1 GB.
+machines are noisy: target ≥ 0.5 of the plain load's wall-clock rows/s while validating (best of
+alternating runs; the median and CPU-time ratios are shown too), peak RSS < 1 GB.
 
     python bench/core.py                       # full size: 100k people, 1M responses
     python bench/core.py --people 5000 --responses 50000 --repeats 1
@@ -248,7 +248,7 @@ def main() -> None:
     )
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--responses", type=int, default=1_000_000)
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--worker", nargs=2, metavar=("NAME", "JSON"), help=argparse.SUPPRESS)
     args = parser.parse_args()
