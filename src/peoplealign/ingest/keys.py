@@ -45,7 +45,23 @@ class DuplicateKeys:
 
 
 def find_cycles(parent_of: Mapping[Any, Any]) -> list[list[Any]]:
-    """Every cycle in a child → parent graph (manager chains, org-unit trees), each listed once."""
+    """Every cycle in a child → parent graph (manager chains, org-unit trees), each listed once.
+
+    Pointer jumping over integer positions (log-depth numpy steps) first drops every node whose chain
+    ends, so the walk that names the cycles only visits the few nodes on or leading into one."""
+    nodes = list(parent_of)
+    if not nodes:
+        return []
+    positions = pd.Index(nodes, dtype=object, tupleize_cols=False)
+    jump = positions.get_indexer(pd.Index(list(parent_of.values()), dtype=object, tupleize_cols=False))
+    for _ in range(len(nodes).bit_length()):
+        live = jump >= 0
+        jump[live] = jump[jump[live]]
+    looping = np.flatnonzero(jump >= 0).tolist()
+    return _walk_cycles({nodes[i]: parent_of[nodes[i]] for i in looping})
+
+
+def _walk_cycles(parent_of: Mapping[Any, Any]) -> list[list[Any]]:
     state: dict[Any, int] = {}
     cycles: list[list[Any]] = []
     for start in parent_of:

@@ -30,18 +30,21 @@ class ParentLinks:
         self.deferred: list[dict[str, Any]] = []
 
     def check(self, rows: Parsed, ctx: Context, stored: dict[str, int]) -> None:
-        for line, key, parent in zip(
-            rows.lines.tolist(), rows.get(self.key_column), rows.get(self.parent_column), strict=True
-        ):
-            if key is None:
-                continue
-            self.in_file.add(key)
-            if parent is None:
-                continue
-            self.parent_of[key] = parent
-            self.line_of[key] = line
-            if parent not in stored and parent not in self.in_file:
-                self.forward.append((line, parent))
+        keys = np.asarray(rows.get(self.key_column), dtype=object)
+        parents = np.asarray(rows.get(self.parent_column), dtype=object)
+        named = keys != None  # noqa: E711 - elementwise comparison
+        self.in_file.update(keys[named].tolist())
+        linked = np.flatnonzero(named & (parents != None))  # noqa: E711 - elementwise comparison
+        linked_keys, linked_parents = keys[linked].tolist(), parents[linked].tolist()
+        linked_lines = rows.lines[linked].tolist()
+        self.parent_of.update(zip(linked_keys, linked_parents, strict=True))
+        self.line_of.update(zip(linked_keys, linked_lines, strict=True))
+        # A parent named later in the file is only known at the end; check_end looks again then.
+        self.forward += [
+            (line, parent)
+            for line, parent in zip(linked_lines, linked_parents, strict=True)
+            if parent not in stored and parent not in self.in_file
+        ]
 
     def check_end(self, ctx: Context, stored_edges: Callable[[], dict[str, str]]) -> None:
         for line, parent in self.forward:
