@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from peoplealign.cli.common import emit_json, with_user_errors
+from peoplealign.cli.common import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    emit_json,
+    emit_table,
+    prepared_db,
+    with_user_errors,
+)
 from peoplealign.cli.listen_report import app as report_app
 
 if TYPE_CHECKING:
@@ -91,3 +99,40 @@ def evaluate(
     model = scored[0].model if scored else ""
     result = run_evaluation(expected, [c.sentiment for c in scored], [c.label for c in scored], model)
     emit_json(result.as_dict())
+
+
+@app.command("ingest")
+@with_user_errors
+def ingest(
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Comments scored per batch.")] = 1000,
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """Score the stored comments not yet scored by the current model (all of them after a model
+    change), as the audited system job `listen-ingest`."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from peoplealign.listening.ingest import ingest_comments
+    from peoplealign.listening.scorer import CommentScorer
+    from peoplealign.store.engine import session_scope
+
+    scorer = CommentScorer()
+    with (
+        session_scope(prepared_db(db)) as session,
+        Progress(console=Console(stderr=True), transient=True) as bar,
+    ):
+        task = bar.add_task("scoring comments", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        result = ingest_comments(session, scorer, batch_size=batch_size, progress=advance)
+    if output is OutputFormat.JSON:
+        emit_json(result.as_dict())
+        return
+    emit_table(
+        f"comments scored by {result.model_version}",
+        ["scored now", "already current", "theme rows written"],
+        [[result.scored, result.unchanged, result.theme_rows]],
+    )

@@ -1,5 +1,5 @@
-"""`peoplealign listen report survey|drivers|alignment`: survey analytics and the alignment gap, read
-through the policy layer as a named user."""
+"""`peoplealign listen report themes|survey|drivers|alignment`: comment themes, survey analytics and
+the alignment gap, read through the policy layer as a named user."""
 
 from __future__ import annotations
 
@@ -51,6 +51,49 @@ def _reader(db: str | None, email: str, purpose: str = SURVEY_PURPOSE) -> Iterat
         if user is None or not user.is_active:
             raise NotFoundError(f"no active user with email {email!r}")
         yield PersonalData(session, Actor.from_user(user), purpose)
+
+
+@app.command("themes")
+@with_user_errors
+def themes(
+    as_user: AsOption,
+    by: ByOption = None,
+    survey_id: SurveyOption = None,
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """Per comment theme: share of voice, mean sentiment and comment count in the survey's comments,
+    with the trend over earlier cycles; groups with fewer than k_comments writers are suppressed."""
+    from peoplealign.listening.alignment_gap import LISTENING_PURPOSE
+    from peoplealign.listening.theme_report import theme_report
+    from peoplealign.policy.aggregates import parse_breakdown
+
+    with _reader(db, as_user, LISTENING_PURPOSE) as reader:
+        report = theme_report(reader, survey_id, parse_breakdown(by))
+    if output is OutputFormat.JSON:
+        emit_json(report.as_dict())
+        return
+
+    def figure(value: float | None, pattern: str) -> str:
+        return "–" if value is None else pattern.format(value)
+
+    emit_table(
+        f"comment themes · {report.survey} (k_comments = {report.k}; – suppressed)",
+        ["theme", "group", "comments", "share of voice", "sentiment", "trend by cycle", "note"],
+        [
+            [
+                theme,
+                cell.label(),
+                cell.voice.comments,
+                figure(cell.voice.share, "{:.0%}"),
+                figure(cell.voice.sentiment, "{:+.2f}"),
+                " → ".join(figure(p.voice.sentiment, "{:+.2f}") for p in cell.trend),
+                cell.voice.reason or "",
+            ]
+            for theme, cells in report.themes.items()
+            for cell in cells
+        ],
+    )
 
 
 @app.command("survey")

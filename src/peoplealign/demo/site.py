@@ -15,6 +15,8 @@ from peoplealign.demo.generate import generate_demo
 from peoplealign.demo.names import EMAIL_DOMAIN
 from peoplealign.demo.stories import SETTING_KEY
 from peoplealign.demo.users import DEMO_PASSWORD
+from peoplealign.listening.ingest import ingest_comments
+from peoplealign.listening.scorer import CommentScorer
 from peoplealign.policy import audit, charter_store
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter_document import default_yaml
@@ -43,6 +45,7 @@ class SiteReport:
     audit_events: int = 0
     role_logins: list[str] = field(default_factory=list)
     password: str | None = None
+    comments_scored: int = 0
 
 
 def _demo_role_emails() -> list[str]:
@@ -52,7 +55,7 @@ def _demo_role_emails() -> list[str]:
 def prepare_demo_site(url: str, employees: int, seed: int, progress: Progress) -> SiteReport:
     """An empty database gets the demo organisation; a demo without a charter in force gets the
     default one, proposed by the demo analyst and approved by the demo executive. A database of real
-    people is never touched beyond running the read-only analyses."""
+    people is never touched beyond running the analyses (comment scoring stores its scores)."""
     with session_scope(url) as session:
         people = session.scalar(select(func.count()).select_from(Person)) or 0
     created = people == 0
@@ -74,6 +77,9 @@ def prepare_demo_site(url: str, employees: int, seed: int, progress: Progress) -
             detail={"findings": len(readiness.findings)},
         )
     with session_scope(url) as session:
+        progress("scoring comments not yet scored by the current model")
+        scored = ingest_comments(session, CommentScorer()).scored
+    with session_scope(url) as session:
         chain = audit.verify(session)
     emails = _demo_role_emails() if is_demo else []
     return SiteReport(
@@ -86,6 +92,7 @@ def prepare_demo_site(url: str, employees: int, seed: int, progress: Progress) -
         audit_events=chain.events_checked,
         role_logins=emails,
         password=DEMO_PASSWORD if is_demo else None,
+        comments_scored=scored,
     )
 
 

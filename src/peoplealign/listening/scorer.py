@@ -66,8 +66,16 @@ class CommentScorer:
     ) -> None:
         self.model = model or load_shipped_model()
         self.taxonomy = taxonomy or load_taxonomy()
-        self.redactor = redactor or _default_redactor()
+        self._redactor = redactor
         self.matcher = ThemeMatcher(self.taxonomy, self.model.embeddings, self.model.theme_threshold)
+
+    @property
+    def redactor(self) -> Redactor:
+        """Built on first use: loading the name recogniser takes seconds, and comments redacted
+        before they were stored need none."""
+        if self._redactor is None:
+            self._redactor = _default_redactor()
+        return self._redactor
 
     def score_clauses(self, clauses: Sequence[str]) -> list[_Clause]:
         """Every clause scored; the connective ("but", "however") is left out of the features."""
@@ -82,7 +90,11 @@ class CommentScorer:
         ]
 
     def score(self, ids: Sequence[str], texts: Sequence[str]) -> list[ScoredComment]:
-        redacted = redact_all(self.redactor, texts)
+        return self.score_redacted(ids, redact_all(self.redactor, texts))
+
+    def score_redacted(self, ids: Sequence[str], redacted: Sequence[str]) -> list[ScoredComment]:
+        """Texts already redacted (stored comments): redaction costs more than scoring, so it is
+        not repeated."""
         clauses_of = [split_clauses(text) for text in redacted]
         distinct = list(dict.fromkeys(c for clauses in clauses_of for c in clauses))
         scored = dict(zip(distinct, self.score_clauses(distinct), strict=True))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -80,6 +80,8 @@ class ThemeVoice:
     sentiment: float | None
     suppressed: bool
     reason: str | None
+    group: dict[str, Any] = field(default_factory=dict)
+    comments: int | None = None  # comments on the theme in the cell; n counts the cell's writers
 
 
 @dataclass(frozen=True)
@@ -280,12 +282,19 @@ class PersonalData:
         return found
 
     def comment_themes(self, survey_id: int | str | None = None) -> dict[str, ThemeVoice]:
-        """Organisation-wide voice per comment theme for one survey's comments: share of the themed
-        comments and mean sentiment, k_comments-suppressed over the people who wrote them (a comment
-        without a known author counts as a person of its own). Empty when no comment is scored yet."""
+        """Organisation-wide voice per comment theme for one survey's comments."""
+        return {theme: cells[0] for theme, cells in self.comment_theme_cells((), survey_id).items()}
+
+    def comment_theme_cells(
+        self, by: Sequence[str] = (), survey_id: int | str | None = None
+    ) -> dict[str, list[ThemeVoice]]:
+        """Voice per comment theme and cell of a breakdown for one survey's comments: share of the
+        cell's themed comments and mean sentiment, k_comments-suppressed over the people who wrote
+        them (a comment without a known author counts as a person of its own). Empty when no comment
+        is scored yet."""
         survey = self._survey(survey_id)
-        detail = {"survey": survey.code, "metric": "theme_voice"}
-        obligations = self._authorize_aggregate("comments", (), {}, detail)
+        detail = {"survey": survey.code, "metric": "theme_voice", "by": list(by)}
+        obligations = self._authorize_aggregate("comments", by, {}, detail)
         rows = self.session.execute(
             select(
                 Comment.id, Comment.person_id, Comment.org_unit_id, CommentTheme.theme, CommentTheme.sentiment
@@ -307,7 +316,7 @@ class PersonalData:
         audience = self._audience(obligations, {p: key for key, (p, _) in units.items() if p is not None})
         k = obligations.k
         themed = {r.id for r in rows}
-        voices = {}
+        voices: dict[str, list[ThemeVoice]] = {}
         for theme in sorted({r.theme for r in rows}):
             scores = [(authors[r.id], r.sentiment) for r in rows if r.theme == theme]
 
@@ -320,17 +329,16 @@ class PersonalData:
                 writers = {a for a, _ in scores if a in members}
                 return sum(mine) / len(mine) if len(writers) >= k else float("nan")
 
-            shares = build_report(population, audience, k, (), {}, share).cells[0]
-            moods = _unanswered(build_report(population, audience, k, (), {}, sentiment).cells[0], k)
-            visible = not (shares.suppressed or moods.suppressed)
-            voices[theme] = ThemeVoice(
-                theme,
-                moods.n if visible else None,
-                shares.value if visible else None,
-                moods.value if visible else None,
-                not visible,
-                None if visible else moods.reason or shares.reason,
-            )
+            def count(members: frozenset[str], scores: list[tuple[str, float]] = scores) -> float:
+                return float(sum(1 for a, _ in scores if a in members))
+
+            shares = build_report(population, audience, k, by, {}, share).cells
+            moods = build_report(population, audience, k, by, {}, sentiment).cells
+            counts = build_report(population, audience, k, by, {}, count).cells
+            voices[theme] = [
+                _theme_voice(theme, cell, _unanswered(mood, k), counted)
+                for cell, mood, counted in zip(shares, moods, counts, strict=True)
+            ]
         self._audit_aggregate("comments", {**detail, "scope": audience.scope.value}, Report([], k))
         return voices
 
@@ -582,6 +590,20 @@ def _unanswered(cell: Cell, k: int) -> Cell:
     if cell.suppressed or cell.value is None or not pd.isna(cell.value):
         return cell
     return Cell(cell.group, None, None, True, _REASON_UNANSWERED.format(k=k))
+
+
+def _theme_voice(theme: str, shares: Cell, moods: Cell, counts: Cell) -> ThemeVoice:
+    visible = not (shares.suppressed or moods.suppressed or counts.suppressed)
+    return ThemeVoice(
+        theme,
+        moods.n if visible else None,
+        shares.value if visible else None,
+        moods.value if visible else None,
+        not visible,
+        None if visible else moods.reason or shares.reason,
+        dict(shares.group),
+        int(counts.value) if visible and counts.value is not None else None,
+    )
 
 
 def _optional_int(value: Any) -> int | None:
