@@ -7,10 +7,11 @@ is inserted later is linked after the last chunk.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from peoplealign.ingest.columns import Parsed
 from peoplealign.ingest.keys import find_cycles
@@ -79,12 +80,8 @@ class ParentLinks:
         size = len(keys)
         statuses = [Status.UNCHANGED] * size
         ids = [0] * size
-        pending = list(range(size))
         arrays: dict[str, np.ndarray] = {}
-        while pending:
-            ready = [p for p in pending if parents[p] is None or parents[p] in known]
-            final = not ready
-            wave = pending if final else ready
+        for wave, final in _waves(keys, parents, known):
             chunk = dict(columns) if len(wave) == size else _pick(columns, wave, arrays)
             chunk[parent_id_column] = [
                 known.get(parent) if parent else None for parent in (parents[p] for p in wave)
@@ -92,13 +89,14 @@ class ParentLinks:
             outcome = upserter.write(chunk, want_ids=True)
             for position, status, new_id in zip(wave, outcome.statuses, outcome.ids, strict=True):
                 statuses[position], ids[position] = status, new_id
-                known[keys[position]] = new_id
-                if final and parents[position] is not None:
+            known.update(zip([keys[p] for p in wave], outcome.ids, strict=True))
+            if not final:
+                continue
+            for position, new_id in zip(wave, outcome.ids, strict=True):
+                if parents[position] is not None:
                     self.deferred.append({"_id": new_id, "_parent": parents[position]})
-                    if status is Status.UNCHANGED:
+                    if statuses[position] is Status.UNCHANGED:
                         statuses[position] = Status.UPDATED
-            done = set(wave)
-            pending = [p for p in pending if p not in done]
         return Outcome(statuses, ids)
 
     def write_end(self, ctx: Context, table: Any, parent_id_column: str, known: dict[str, int]) -> None:
@@ -112,3 +110,27 @@ def _pick(columns: Columns, positions: list[int], arrays: dict[str, np.ndarray])
         arrays.update({name: np.asarray(values, dtype=object) for name, values in columns.items()})
     picked = np.asarray(positions)
     return {name: values[picked].tolist() for name, values in arrays.items()}
+
+
+def _waves(
+    keys: Sequence[str], parents: Sequence[str | None], known: dict[str, int]
+) -> Iterator[tuple[list[int], bool]]:
+    """Positions of each wave in file order: depth 0 has its parent stored (or none), depth d its
+    parent at depth d − 1 of this chunk; the rest, whose chain runs to a parent further on in the file,
+    come last in one final wave. Depths are numpy steps, one per level, not a Python pass per row."""
+    parent_at = pd.Index(np.asarray(keys, dtype=object)).get_indexer(np.asarray(parents, dtype=object))
+    depth = np.full(len(keys), -1, dtype=np.int64)
+    depth[[parent is None or parent in known for parent in parents]] = 0
+    level = 0
+    while True:
+        wave = np.flatnonzero(depth == level)
+        if not len(wave):
+            break
+        yield wave.tolist(), False
+        waiting = (depth < 0) & (parent_at >= 0)
+        waiting[waiting] = depth[parent_at[waiting]] == level
+        level += 1
+        depth[waiting] = level
+    rest = np.flatnonzero(depth < 0)
+    if len(rest):
+        yield rest.tolist(), True
