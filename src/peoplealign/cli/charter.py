@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -12,17 +12,13 @@ from peoplealign.cli.common import (
     DbOption,
     FormatOption,
     OutputFormat,
+    acting_actor,
     emit_json,
     emit_table,
     fail,
     prepared_db,
     with_user_errors,
 )
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    from peoplealign.policy.actor import Actor
 
 app = typer.Typer(
     help="The People Alignment Charter: what data is used, why, by whom, and what is never done.",
@@ -35,17 +31,6 @@ AsOption = Annotated[str, typer.Option("--as", help="Email of the user acting (m
 class StatementFormat(StrEnum):
     MD = "md"
     HTML = "html"
-
-
-def _acting(session: Session, email: str) -> Actor:
-    from peoplealign.accounts.users import find_user
-    from peoplealign.errors import NotFoundError
-    from peoplealign.policy.actor import Actor
-
-    user = find_user(session, email)
-    if user is None or not user.is_active:
-        raise NotFoundError(f"no active user {email!r}; create one with `peoplealign users add`")
-    return Actor.from_user(user)
 
 
 def _read(path: Path) -> str:
@@ -120,7 +105,7 @@ def apply(
     text = _read(path)
     url = prepared_db(db)
     with session_scope(url) as session:
-        row = charter.apply(session, text, _acting(session, as_), str(path))
+        row = charter.apply(session, text, acting_actor(session, as_), str(path))
         result = {"version": row.version, "status": row.status, "sha256": row.sha256}
     if output is OutputFormat.JSON:
         emit_json(result)
@@ -151,7 +136,7 @@ def approve(
     url = prepared_db(db)
     with session_scope(url) as session:
         row = charter.approve(
-            session, version, _acting(session, as_), note, accept_loosening=accept_loosening
+            session, version, acting_actor(session, as_), note, accept_loosening=accept_loosening
         )
         result = {
             "version": row.version,
@@ -276,7 +261,7 @@ def enforce_retention(
 
     url = prepared_db(db)
     with session_scope(url) as session:
-        actor = Actor.system("retention") if as_ is None else _acting(session, as_)
+        actor = Actor.system("retention") if as_ is None else acting_actor(session, as_)
         report = enforce(session, actor, dry_run=dry_run)
     if output is OutputFormat.JSON:
         emit_json(report.as_dict())

@@ -7,9 +7,14 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from peoplealign.policy.actor import Actor
 
 DbOption = Annotated[
     str | None,
@@ -77,3 +82,15 @@ def with_user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
 
     return wrapper
+
+
+def acting_actor(session: Session, email: str) -> Actor:
+    """The actor named by `--as EMAIL`: an active user, so every read the command makes is attributed."""
+    from peoplealign.accounts.users import find_user
+    from peoplealign.errors import NotFoundError
+    from peoplealign.policy.actor import Actor
+
+    user = find_user(session, email)
+    if user is None or not user.is_active:
+        raise NotFoundError(f"no active user {email!r}; create one with `peoplealign users add`")
+    return Actor.from_user(user)

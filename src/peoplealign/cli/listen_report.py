@@ -13,6 +13,7 @@ from peoplealign.cli.common import (
     DbOption,
     FormatOption,
     OutputFormat,
+    acting_actor,
     emit_json,
     emit_table,
     prepared_db,
@@ -40,17 +41,11 @@ SURVEY_PURPOSE = "survey_reporting"
 
 @contextmanager
 def _reader(db: str | None, email: str, purpose: str = SURVEY_PURPOSE) -> Iterator[PersonalData]:
-    from peoplealign.accounts.users import find_user
-    from peoplealign.errors import NotFoundError
-    from peoplealign.policy.actor import Actor
     from peoplealign.policy.gateway import PersonalData
     from peoplealign.store.engine import session_scope
 
     with session_scope(prepared_db(db)) as session:
-        user = find_user(session, email)
-        if user is None or not user.is_active:
-            raise NotFoundError(f"no active user with email {email!r}")
-        yield PersonalData(session, Actor.from_user(user), purpose)
+        yield PersonalData(session, acting_actor(session, email), purpose)
 
 
 @app.command("themes")

@@ -10,6 +10,7 @@ from peoplealign.cli.common import (
     DbOption,
     FormatOption,
     OutputFormat,
+    acting_actor,
     emit_json,
     emit_table,
     prepared_db,
@@ -42,19 +43,13 @@ def survey(
 ) -> None:
     """A survey metric per group, as the user may see it: small groups and cells that would let a
     small group be computed by subtraction are suppressed."""
-    from peoplealign.accounts.users import find_user
-    from peoplealign.errors import NotFoundError
-    from peoplealign.policy.actor import Actor
     from peoplealign.policy.aggregates import parse_breakdown
     from peoplealign.policy.gateway import PersonalData
     from peoplealign.store.engine import session_scope
 
     url = prepared_db(db)
     with session_scope(url) as session:
-        user = find_user(session, as_user)
-        if user is None or not user.is_active:
-            raise NotFoundError(f"no active user with email {as_user!r}")
-        reader = PersonalData(session, Actor.from_user(user), SURVEY_PURPOSE)
+        reader = PersonalData(session, acting_actor(session, as_user), SURVEY_PURPOSE)
         report = reader.survey_cells(metric, parse_breakdown(by), survey_id=survey_id)
     if output is OutputFormat.JSON:
         emit_json(report.as_dict())
