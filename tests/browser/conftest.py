@@ -75,8 +75,10 @@ def live_url(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """Module-scoped: Playwright's sync API keeps an event loop current while it runs, which would
+    break later tests in the same worker that start their own loop."""
     from playwright.sync_api import sync_playwright
 
     executable = _ensure_chromium()
