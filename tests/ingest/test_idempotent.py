@@ -81,3 +81,23 @@ def test_managers_may_come_later_in_the_file_even_across_chunks(db_url: str, wri
             p.hris_id: p.manager.hris_id if p.manager else None for p in session.scalars(select(Person))
         }
     assert manager["P0"] == "P1" and manager["P49"] == "P50" and manager["P50"] is None
+
+
+def test_managers_earlier_in_the_file_are_linked_on_insert_at_every_depth(
+    db_url: str, write_file: Writer
+) -> None:
+    # A binary tree four levels deep, written level by level but each level backwards, with a few
+    # people pointing at managers further on: depth order, file order and id order all differ.
+    managers = {f"T{i}": f"T{(i - 1) // 2}" for i in range(1, 31)} | {"T0": None, "L0": "L1", "L1": None}
+    order = [f"T{i}" for level in range(5) for i in reversed(range(2**level - 1, 2 ** (level + 1) - 1))]
+    rows = "".join(f"{p},Person {p},{managers[p] or ''}\n" for p in [*order, "L0", "L1"])
+    path = write_file("tree.csv", "hris_id,name,manager_id\n" + rows)
+    first = run("people", path, db_url, chunk_rows=20)
+    assert first.inserted == 33
+    again = run("people", path, db_url, chunk_rows=20)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 33)
+    with session_scope(db_url) as session:
+        stored = {
+            p.hris_id: p.manager.hris_id if p.manager else None for p in session.scalars(select(Person))
+        }
+    assert stored == managers

@@ -5,6 +5,7 @@ is written, and the user gets every problem's file, row and column."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
 import pickle
 import tempfile
@@ -92,6 +93,7 @@ def import_file(
             tempfile.TemporaryFile(prefix="peoplealign-import-") as spill,
             get_engine(url).begin() as conn,
             _larger_page_cache(conn),
+            _cyclic_gc_paused(),
         ):
             reader = _Reader(kind_type, mapping, facts, chunk_rows, progress, today or dt.date.today(), spill)
             ctx = Context(conn, path.name, reader.problems, mapping, Lookups(conn), today=reader.today)
@@ -160,6 +162,19 @@ def _record_run(
             "unchanged": counts.unchanged,
         },
     )
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """An import allocates millions of small tuples and lists that reference counting frees; the cycle
+    collector would rescan them over and over for nothing, so it waits until the import is over."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @contextmanager

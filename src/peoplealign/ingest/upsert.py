@@ -96,8 +96,26 @@ class Upserter:
                 found[tuple(row[1 : 1 + width])] = (row[0], *row[1 + width :])
         return found
 
-    def write(self, columns: Columns, want_ids: bool = False) -> Outcome:
+    def numbers_ahead(self) -> bool:
+        """Whether `next_ids` may choose ids, so a child can point at a parent inserted by the same
+        statement. Only on SQLite, into a table that was empty when the import began (every row is
+        new), once this transaction has written and so holds the write lock: no one else can insert
+        before us, and a wrong id would collide on the primary key and abort the import rather than
+        link the wrong row."""
+        if self.conn.dialect.name != "sqlite" or not self.empty_at_start or self._preloaded is not None:
+            return False
+        return bool(self.conn.connection.dbapi_connection.in_transaction)  # type: ignore[union-attr]
+
+    def next_ids(self, count: int) -> list[int]:
+        start = self._max_id() + 1
+        return list(range(start, start + count))
+
+    def write(self, columns: Columns, want_ids: bool = False, numbered: list[int] | None = None) -> Outcome:
+        """`numbered`: ids from `next_ids`, written as given with the rows in the order given."""
         size = len(next(iter(columns.values())))
+        if numbered is not None:
+            bulk_insert(self.conn, self.table, {**columns, "id": numbered}, range(size))
+            return Outcome([Status.INSERTED] * size, numbered)
         if self.empty_at_start and self._preloaded is None:
             return self._insert_all(columns, size, want_ids)
         keys = list(zip(*(columns[k] for k in self.key), strict=True))

@@ -81,15 +81,20 @@ class ParentLinks:
         statuses = [Status.UNCHANGED] * size
         ids = [0] * size
         arrays: dict[str, np.ndarray] = {}
-        for wave, final in _waves(keys, parents, known):
+        for wave, final in _merged(_waves(keys, parents, known), upserter.numbers_ahead):
             chunk = dict(columns) if len(wave) == size else _pick(columns, wave, arrays)
+            numbered = None if final or not upserter.numbers_ahead() else upserter.next_ids(len(wave))
+            if numbered is not None:
+                # Depth order puts every parent of this wave before its children: known up front.
+                known.update(zip([keys[p] for p in wave], numbered, strict=True))
             chunk[parent_id_column] = [
                 known.get(parent) if parent else None for parent in (parents[p] for p in wave)
             ]
-            outcome = upserter.write(chunk, want_ids=True)
+            outcome = upserter.write(chunk, want_ids=True, numbered=numbered)
             for position, status, new_id in zip(wave, outcome.statuses, outcome.ids, strict=True):
                 statuses[position], ids[position] = status, new_id
-            known.update(zip([keys[p] for p in wave], outcome.ids, strict=True))
+            if numbered is None:
+                known.update(zip([keys[p] for p in wave], outcome.ids, strict=True))
             if not final:
                 continue
             for position, new_id in zip(wave, outcome.ids, strict=True):
@@ -110,6 +115,32 @@ def _pick(columns: Columns, positions: list[int], arrays: dict[str, np.ndarray])
         arrays.update({name: np.asarray(values, dtype=object) for name, values in columns.items()})
     picked = np.asarray(positions)
     return {name: values[picked].tolist() for name, values in arrays.items()}
+
+
+def _merged(
+    waves: Iterator[tuple[list[int], bool]], numbers_ahead: Callable[[], bool]
+) -> Iterator[tuple[list[int], bool]]:
+    """The first wave alone, then, if the upserter can number rows ahead once that first write has
+    taken the lock, every later depth as one wave in depth order: one insert instead of one per level.
+    Otherwise the level-by-level waves, so each row is still linked on insert."""
+    first = next(waves, None)
+    if first is None:
+        return
+    yield first
+    if not numbers_ahead():
+        yield from waves
+        return
+    merged: list[int] = []
+    for wave, final in waves:
+        if final:
+            if merged:
+                yield merged, False
+                merged = []
+            yield wave, final
+        else:
+            merged += wave
+    if merged:
+        yield merged, False
 
 
 def _waves(
