@@ -110,7 +110,11 @@ class ParentLinks:
 
 
 def _pick(columns: Columns, positions: list[int], arrays: dict[str, np.ndarray]) -> Columns:
-    """The rows at `positions` of every column; the columns become object arrays once, on first use."""
+    """The rows at `positions` of every column: a slice when they are a run (managers listed before
+    their reports), else through object arrays made once, on first use."""
+    start, stop = positions[0], positions[0] + len(positions)
+    if positions == list(range(start, stop)):
+        return {name: values[start:stop] for name, values in columns.items()}
     if not arrays:
         arrays.update({name: np.asarray(values, dtype=object) for name, values in columns.items()})
     picked = np.asarray(positions)
