@@ -56,7 +56,14 @@ def session_factory(url: str | None = None) -> sessionmaker[Session]:
 @contextmanager
 def session_scope(url: str | None = None) -> Iterator[Session]:
     """One unit of work: everything in it commits together or not at all."""
-    session = session_factory(url)()
+    with unit_of_work(session_factory(url)) as session:
+        yield session
+
+
+@contextmanager
+def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """Commit on normal exit, roll back on any error; shared by the CLI, jobs and web requests."""
+    session = factory()
     try:
         yield session
         session.commit()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter import CharterDocument, active_charter
+from peoplealign.store.engine import unit_of_work
 from peoplealign.store.models import User
 from peoplealign.web.charter_rules import views_for_roles
 from peoplealign.web.problems import AccessDenied, LoginRequired
@@ -18,15 +19,8 @@ from peoplealign.web.sessions import claim
 
 def get_session(request: Request) -> Iterator[Session]:
     """Commits when the endpoint returns normally, before the response is sent."""
-    session: Session = request.app.state.session_factory()
-    try:
+    with unit_of_work(request.app.state.session_factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
