@@ -1,5 +1,5 @@
-"""`peoplealign listen report themes|survey|drivers|alignment`: comment themes, survey analytics and
-the alignment gap, read through the policy layer as a named user."""
+"""`peoplealign listen report themes|topics|survey|drivers|alignment`: comment themes, emerging topics,
+survey analytics and the alignment gap, read through the policy layer as a named user."""
 
 from __future__ import annotations
 
@@ -35,6 +35,12 @@ ByOption = Annotated[
 SurveyOption = Annotated[
     str | None, typer.Option("--survey", help="Survey id or code (default: the latest).")
 ]
+QuotesOption = Annotated[
+    int,
+    typer.Option(
+        "--quotes", min=0, help="Redacted quotes per group shown, only from teams of at least k_comments."
+    ),
+]
 
 SURVEY_PURPOSE = "survey_reporting"
 
@@ -54,17 +60,19 @@ def themes(
     as_user: AsOption,
     by: ByOption = None,
     survey_id: SurveyOption = None,
+    quotes: QuotesOption = 2,
     db: DbOption = None,
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Per comment theme: share of voice, mean sentiment and comment count in the survey's comments,
-    with the trend over earlier cycles; groups with fewer than k_comments writers are suppressed."""
+    with the trend over earlier cycles and typical quotes; groups with fewer than k_comments writers
+    are suppressed."""
     from peoplealign.listening.alignment_gap import LISTENING_PURPOSE
     from peoplealign.listening.theme_report import theme_report
     from peoplealign.policy.aggregates import parse_breakdown
 
     with _reader(db, as_user, LISTENING_PURPOSE) as reader:
-        report = theme_report(reader, survey_id, parse_breakdown(by))
+        report = theme_report(reader, survey_id, parse_breakdown(by), quotes)
     if output is OutputFormat.JSON:
         emit_json(report.as_dict())
         return
@@ -89,6 +97,67 @@ def themes(
             for cell in cells
         ],
     )
+    emit_table(
+        f"typical quotes (redacted; only from teams of at least {report.k} people)",
+        ["theme", "group", "quote"],
+        [
+            [theme, cell.label(), text]
+            for theme, cells in report.themes.items()
+            for cell in cells
+            if cell.quotes
+            for text in cell.quotes.texts
+        ],
+    )
+
+
+@app.command("topics")
+@with_user_errors
+def topics(
+    as_user: AsOption,
+    by: ByOption = None,
+    survey_id: SurveyOption = None,
+    quotes: QuotesOption = 3,
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """Emerging topics: clusters of what people write that fits no theme, labelled by key phrases,
+    with size, sentiment, share of comments per cycle (and its slope) and representative quotes;
+    topics fewer than k_comments people wrote about are not shown."""
+    from peoplealign.listening.alignment_gap import LISTENING_PURPOSE
+    from peoplealign.listening.scorer import CommentScorer
+    from peoplealign.listening.survey_analytics import group_label
+    from peoplealign.listening.topics import emerging_topics
+    from peoplealign.policy.aggregates import parse_breakdown
+
+    with _reader(db, as_user, LISTENING_PURPOSE) as reader:
+        report = emerging_topics(reader, CommentScorer(), survey_id, parse_breakdown(by), quotes)
+    if output is OutputFormat.JSON:
+        emit_json(report.as_dict())
+        return
+
+    def share(value: float | None) -> str:
+        return "–" if value is None else f"{value:.0%}"
+
+    emit_table(
+        f"emerging topics · {report.survey} · {len(report.topics)} shown, {report.hidden_topics} with "
+        f"fewer than {report.k} writers hidden · model {report.model}",
+        ["topic", "writers", "sentiment", "share by cycle", "slope (pts/cycle)"],
+        [
+            [t.label, t.writers, f"{t.sentiment:+.2f}", " → ".join(share(p.share) for p in t.trend), t.slope]
+            for t in report.topics
+        ],
+    )
+    emit_table(
+        f"representative quotes (redacted; only from teams of at least {report.k} people)",
+        ["topic", "quote"],
+        [[t.label, text] for t in report.topics for text in t.quotes.texts or [t.quotes.reason or ""]],
+    )
+    for t in report.topics if report.by else []:
+        emit_table(
+            f"{t.label} by {', '.join(report.by)}",
+            ["group", "writers", "share of comments", "sentiment", "note"],
+            [[group_label(c.group), c.n, share(c.share), c.sentiment, c.reason or ""] for c in t.cells],
+        )
 
 
 @app.command("survey")
