@@ -564,7 +564,13 @@ class PersonalData:
             Action.READ_INDIVIDUAL.value,
             "hris",
             purpose=self.purpose,
-            detail={"records": len(records), "org_unit": org_unit_code, "scope": obligations.scope.value},
+            detail={
+                "records": len(records),
+                "org_unit": org_unit_code,
+                "scope": obligations.scope.value,
+                # Each person's access log finds this read by their HRIS id (policy.access_log).
+                "subjects": [r["hris_id"] for r in records],
+            },
         )
         return records
 
