@@ -143,41 +143,91 @@ def _popcount(mask: int) -> int:
     return mask.bit_count()
 
 
-def _atoms(parent: int, subcells: Sequence[int]) -> list[int]:
-    """Split the parent into groups of people that no visible sub-cell tells apart."""
-    atoms = [parent]
-    for cell in subcells:
-        split: list[int] = []
-        for atom in atoms:
-            inside, outside = atom & cell, atom & ~cell
-            split.extend(part for part in (inside, outside) if part)
-        atoms = split
-    return atoms
+class _Index:
+    """Which cells each person belongs to. A person sits in one cell per breakdown (plus a few
+    public ones), so a parent's sub-cells and atoms are found from its own people: the work per
+    proof grows with the parent's size, not with the number of cells in the lattice."""
+
+    def __init__(self, positions: Mapping[int, Sequence[int]]) -> None:
+        self.positions = positions
+        self.cells_of: dict[int, list[int]] = {}
+        for mask, people in positions.items():
+            for person in people:
+                self.cells_of.setdefault(person, []).append(mask)
+
+    def inside(self, parent: int) -> list[int]:
+        """Every cell strictly inside `parent`, shown or not: the lattice itself never changes."""
+        touching = {c for p in self.positions[parent] for c in self.cells_of[p]}
+        return [c for c in touching if c != parent and c & parent == c]
+
+
+@dataclass
+class _Atoms:
+    """The parent split into groups of people that no visible sub-cell tells apart, as bitmasks over
+    atoms (`cell_atoms`: the atoms of each sub-cell) and over sub-cells (`covering`: the sub-cells
+    holding each atom; `overlapping`: the sub-cells sharing an atom with each sub-cell)."""
+
+    weights: list[int]
+    cell_atoms: list[int]
+    covering: list[int]
+    overlapping: list[int]
+
+
+def _atoms(index: _Index, parent: int, subcells: Sequence[int], known: int) -> _Atoms:
+    """People are grouped by the set of sub-cells holding them (and whether the actor knows them):
+    one pass over the parent's people, each looking at the few cells they belong to."""
+    position = {cell: i for i, cell in enumerate(subcells)}
+    known_bit = 1 << len(subcells)
+    sizes: dict[int, int] = {}
+    for person in index.positions[parent]:
+        signature = known_bit if known >> person & 1 else 0
+        for cell in index.cells_of[person]:
+            i = position.get(cell)
+            if i is not None:
+                signature |= 1 << i
+        sizes[signature] = sizes.get(signature, 0) + 1
+    signatures = list(sizes)
+    weights = [0 if s & known_bit else sizes[s] for s in signatures]
+    covering = [s & ~known_bit for s in signatures]
+    cell_atoms = [0] * len(subcells)
+    overlapping = [0] * len(subcells)
+    for atom, cells in enumerate(covering):
+        remaining = cells
+        while remaining:
+            low = remaining & -remaining
+            i = low.bit_length() - 1
+            remaining ^= low
+            cell_atoms[i] |= 1 << atom
+            overlapping[i] |= cells
+    return _Atoms(weights, cell_atoms, covering, overlapping)
 
 
 def find_attack(
+    index: _Index,
     parent: int,
-    visible: Iterable[int],
+    subcells: Sequence[int],
+    decided: Collection[int],
     k: int,
     known: int = 0,
     budget: int = SEARCH_BUDGET,
-    public: Collection[int] = frozenset(),
 ) -> _Attack | None:
-    """A family of pairwise-disjoint visible cells inside `parent` leaving 1..k-1 people, or None.
+    """A family of pairwise-disjoint `subcells` (visible cells inside `parent`) leaving 1..k-1
+    people, or None.
 
     People in `known` (the actor themself) do not count in what is left: the actor learns nothing
-    from isolating their own answers. Cells in `public` are facts everyone may know: a witness made
-    of them alone is not an attack, so when `parent` is public the family must hold another cell.
-    Exact search over atoms: pick the atom with the fewest covering cells, then either cover it with
-    one of them or leave it out (while fewer than k people are left out). Raises
+    from isolating their own answers. Cells not in `decided` are public facts everyone may know: a
+    witness made of them alone is not an attack, so it must use a decided cell (the parent or one in
+    the family). Exact search over atoms: pick the atom with the fewest covering cells, then either
+    cover it with one of them or leave it out (while fewer than k people are left out). Raises
     `_SearchBudgetExceeded` when the proof would examine more than `budget` atoms."""
-    subcells = sorted({c for c in visible if c & parent == c and c != parent}, key=_popcount, reverse=True)
-    decided = [c not in public for c in subcells]
-    atoms = _atoms(parent, [*subcells, known])
-    weights = [_popcount(a & ~known) for a in atoms]
-    cell_atoms = [sum(1 << i for i, a in enumerate(atoms) if a & cell) for cell in subcells]
-    covering = [sum(1 << i for i, c in enumerate(cell_atoms) if c >> atom & 1) for atom in range(len(atoms))]
-    overlapping = [sum(1 << j for j, d in enumerate(cell_atoms) if c & d) for c in cell_atoms]
+    atoms = _atoms(index, parent, subcells, known)
+    weights, cell_atoms, covering, overlapping = (
+        atoms.weights,
+        atoms.cell_atoms,
+        atoms.covering,
+        atoms.overlapping,
+    )
+    is_decided = [c in decided for c in subcells]
     failed: set[tuple[int, int, bool]] = set()
     steps = 0
 
@@ -221,7 +271,7 @@ def find_attack(
                 available & ~overlapping[i],
                 missed,
                 (*chosen, i),
-                uses_decided or decided[i],
+                uses_decided or is_decided[i],
             )
             if found is not None:
                 return found
@@ -238,7 +288,7 @@ def find_attack(
         failed.add(state)
         return None
 
-    family = search((1 << len(atoms)) - 1, (1 << len(subcells)) - 1, 0, (), parent not in public)
+    family = search((1 << len(weights)) - 1, (1 << len(subcells)) - 1, 0, (), parent in decided)
     if family is None:
         return None
     return _Attack(parent, tuple(subcells[i] for i in family))
@@ -254,14 +304,21 @@ def protect(
     """Decide every cell of a lattice. `fixed_visible` are public cells (organisation-wide figures
     the actor already sees, the exact organisation structure): they cannot be hidden and take part in
     every attack considered, but an attack made of them alone is none of this decision's business.
-    `known` are people whose data the actor holds anyway (themself)."""
+    `known` are people whose data the actor holds anyway (themself).
+
+    Parents are proved smallest first and each until no attack is left; hiding a cell only removes
+    witnesses, so a parent proved safe stays safe and is never looked at again."""
     universe = sorted(
         {m for members in cells.values() for m in members} | {m for s in fixed_visible for m in s}
     )
-    index = {key: i for i, key in enumerate(universe)}
+    number = {key: i for i, key in enumerate(universe)}
+    positions: dict[int, list[int]] = {}
 
-    def mask_of(members: frozenset[str]) -> int:
-        return sum(1 << index[m] for m in members)
+    def mask_of(members: Iterable[str]) -> int:
+        people = sorted(number[m] for m in members)
+        mask = int.from_bytes(_bitmap(people, len(universe)), "little")
+        positions.setdefault(mask, people)
+        return mask
 
     masks = {key: mask_of(members) for key, members in cells.items()}
     fixed = {mask_of(s) for s in fixed_visible}
@@ -269,39 +326,39 @@ def protect(
     reasons: dict[CellKey, str] = {
         key: REASON_SMALL.format(k=k) for key, members in cells.items() if len(members) < k
     }
-
-    def decided() -> set[int]:
-        # The same people may form a public cell and a decided one: the decided cell says more (its
-        # own breakdown), so the group counts as decided while any such cell is shown.
-        return {m for key, m in masks.items() if key not in reasons}
-
+    # The same people may form a public cell and a decided one: the decided cell says more (its own
+    # breakdown), so the group counts as decided while any such cell is shown.
+    shown = {mask for key, mask in masks.items() if key not in reasons}
     owners: dict[int, list[CellKey]] = {}
     for key, mask in masks.items():
         owners.setdefault(mask, []).append(key)
+    index = _Index({mask: positions[mask] for mask in {*masks.values(), *fixed}})
 
     def hide(mask: int) -> None:
         for key in owners.get(mask, []):
             reasons[key] = REASON_COMPLEMENTARY
+        shown.discard(mask)
 
     def rank(mask: int) -> tuple[int, int, int]:
         return max(_hide_rank(key, _popcount(mask)) for key in owners[mask])
 
-    for parent in sorted(fixed | decided(), key=_popcount):
+    for parent in sorted(fixed | shown, key=_popcount):
+        inside = index.inside(parent)
         while True:
-            shown = decided()
-            if parent not in shown and (parent not in fixed or not any(m & parent == m for m in shown)):
+            visible = [c for c in inside if c in shown or c in fixed]
+            decided_inside = [c for c in visible if c in shown]
+            if parent not in shown and (parent not in fixed or not decided_inside):
                 # Hidden meanwhile, or a public cell with only public cells inside: nothing to decide.
                 break
-            current = fixed | shown
+            subcells = sorted(visible, key=_popcount, reverse=True)
             try:
-                attack = find_attack(parent, current, k, known_mask, budget, public=fixed - shown)
+                attack = find_attack(index, parent, subcells, shown, k, known_mask, budget)
             except _SearchBudgetExceeded:
-                inside = [m for m in shown if m & parent == m and m != parent]
-                if not inside:
+                if not decided_inside:
                     hide(parent)
                     continue
-                finest = max(rank(m)[:2] for m in inside)
-                for mask in inside:
+                finest = max(rank(m)[:2] for m in decided_inside)
+                for mask in decided_inside:
                     if rank(mask)[:2] == finest:
                         hide(mask)
                 continue
@@ -314,6 +371,15 @@ def protect(
         reason = reasons.get(key)
         release.cells[key] = CellDecision(len(members), reason is None, reason, members)
     return release
+
+
+def _bitmap(positions: Sequence[int], size: int) -> bytes:
+    """Little-endian bytes with the given bit positions set: building a large mask in one step
+    instead of adding thousands of big integers."""
+    data = bytearray((size + 7) // 8)
+    for position in positions:
+        data[position >> 3] |= 1 << (position & 7)
+    return bytes(data)
 
 
 def population_fingerprint(population: Sequence[Member], scope: str) -> str:
