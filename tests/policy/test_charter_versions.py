@@ -113,7 +113,10 @@ def test_diff_is_structured_and_matches_records_by_key(db_url: str) -> None:
             "retention_days: 365\n    after_retention: delete\n    raw_access: []\n    aggregate_access: "
             "[manager, hr_partner, analyst, executive, admin]\n    employee_benefit: Team-level",
         )
-        .replace("purposes: [listening, survey_reporting]", "purposes: [listening]")
+        .replace(
+            "purposes: [listening, survey_reporting, metric_computation]",
+            "purposes: [listening, metric_computation]",
+        )
     )
     with session_scope(db_url) as s:
         charter.apply(s, edited, ANALYST)

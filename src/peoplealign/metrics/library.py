@@ -366,13 +366,8 @@ def _skill_coverage(reader: MetricData, params: Mapping[str, Any], by: str, end:
         latest = demand[demand["period_start"] == demand["period_start"].max()]
         strategic = latest[latest["strategic_weight"] >= params["min_strategic_weight"]]
         people = tables["people"]
-        units = set(people["unit_id"].dropna().astype(int))
-        own = strategic["unit_id"].isin(units) & strategic["staffed"]
-        shared = ~strategic["staffed"]
         needed = (
-            strategic.assign(
-                fte=strategic["demand_fte"] * own + strategic["demand_fte"] * strategic["share"] * shared
-            )
+            strategic.assign(fte=strategic["demand_fte"] * strategic["share"])
             .groupby("skill")
             .agg(fte=("fte", "sum"), weight=("strategic_weight", "max"))
         )
@@ -564,7 +559,7 @@ MEASURES: dict[str, Measure] = {
             "Whether we have the skills our strategy needs: for skills whose strategic weight is at "
             "least min_strategic_weight, the weighted share of the latest demand (in people) met by "
             "people holding the skill at min_proficiency or above. Demand recorded for the whole "
-            "organisation is shared among units by headcount.",
+            "organisation or a department is shared among its units by headcount.",
             "share 0-1",
             True,
             "analyst",

@@ -37,6 +37,7 @@ from peoplealign.store.models import (
     CommentTheme,
     Enrollment,
     InternalMove,
+    OrgUnit,
     Person,
     PersonSkill,
     ProficiencyMilestone,
@@ -287,9 +288,9 @@ class MetricData:
         label: str = "skills",
     ) -> UnitReport:
         """Skills and learning of the people employed in the window: {"people", "moves",
-        "milestones", "enrollments", "skills", "demand"} restricted to the cell (demand is
-        organisation data: every cell receives all of it with `share`, the cell's share of
-        headcount, so organisation-wide demand can be apportioned)."""
+        "milestones", "enrollments", "skills", "demand"} restricted to the cell. Every cell receives
+        all the demand rows with `share`: the cell's share of the people below the unit the demand is
+        recorded for (of everyone for demand without a unit)."""
         detail = {"metric": label, "by": by, "period": _period(start, end)}
         obligations = self._authorize("skills", by, detail)
         people = self._people(start, end)
@@ -338,12 +339,20 @@ class MetricData:
             "enrollments": enrollments[enrollments["person_id"].isin(ids)],
             "skills": skills[skills["person_id"].isin(ids)],
         }
-        active = int(people["active_at_end"].sum()) or 1
-        # Demand recorded for a unit nobody works in (the company, a department) is organisation-wide.
-        demand["staffed"] = demand["unit_id"].isin(set(people["unit_id"].dropna()))
+        reach = self._subtrees()
+        present = people[people["active_at_end"]]
+        staff = {unit: int(present["unit_id"].isin(units).sum()) for unit, units in reach.items()}
 
         def cell_value(cell: Tables) -> float:
-            share = float(cell["people"]["active_at_end"].sum()) / active
+            """Demand recorded for a unit is shared among the people of its subtree by headcount."""
+            mine = cell["people"]
+            mine = mine[mine["active_at_end"]]
+            share = [
+                _ratio(int(mine["unit_id"].isin(reach.get(int(u), ())).sum()), staff.get(int(u), 0))
+                if pd.notna(u)
+                else _ratio(len(mine), len(present))
+                for u in demand["unit_id"]
+            ]
             return value_of({**cell, "demand": demand.assign(share=share)})
 
         report = self._report(obligations, by, people, tables, cell_value)
@@ -498,6 +507,18 @@ class MetricData:
             return pd.Series([], dtype="float")
         return self._unit_history().units(rows["person_id"], rows[date_column])
 
+    def _subtrees(self) -> dict[int, frozenset[int]]:
+        """Each unit with every unit below it (org structure, not personal data)."""
+        parents = {r.id: r.parent_id for r in self.session.execute(select(OrgUnit.id, OrgUnit.parent_id))}
+        below: dict[int, set[int]] = {unit: {unit} for unit in parents}
+        for unit in parents:
+            seen, parent = {unit}, parents[unit]
+            while parent is not None and parent in below and parent not in seen:
+                below[parent].add(unit)
+                seen.add(parent)
+                parent = parents[parent]
+        return {unit: frozenset(units) for unit, units in below.items()}
+
     def _frame(self, query: Any, columns: list[str]) -> pd.DataFrame:
         return pd.DataFrame(self.session.execute(query).all(), columns=columns)
 
@@ -558,6 +579,10 @@ def _release(population: list[Member], audience: Audience, k: int) -> Release:
     return release_for(
         team, TEAM, k, fixed_visible=public.visible_member_sets(), known=known, dimensions=GROUPINGS
     )
+
+
+def _ratio(num: float, den: float) -> float:
+    return 0.0 if den == 0 else num / den
 
 
 def _dims(tree: UnitTree, unit_id: int) -> dict[str, Hashable]:
