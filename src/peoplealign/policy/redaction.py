@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from peoplealign.errors import PeopleAlignError
+from peoplealign.policy.nlp_imports import without_unused_torch
 
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine, RecognizerResult
@@ -74,6 +75,11 @@ def _load_ner_model() -> tuple[Language, Path]:
 
 @cache
 def _engines() -> _Engines:
+    with without_unused_torch():
+        return _load_engines()
+
+
+def _load_engines() -> _Engines:
     import spacy
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
@@ -147,6 +153,8 @@ class Redactor:
     """
 
     def __init__(self, directory_names: Iterable[str] = (), employee_id_pattern: str | None = None) -> None:
+        self._engines = _engines()  # first: it loads Presidio, which the recognizers import
+
         from peoplealign.policy.recognizers import (
             DEFAULT_EMPLOYEE_ID_PATTERN,
             DirectoryNameRecognizer,
@@ -154,7 +162,6 @@ class Redactor:
             employee_id_recognizer,
         )
 
-        self._engines = _engines()
         pattern = employee_id_pattern or DEFAULT_EMPLOYEE_ID_PATTERN
         try:
             re.compile(pattern)
