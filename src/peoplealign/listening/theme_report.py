@@ -90,10 +90,10 @@ def theme_quotes(
     ones whose sentiment on the theme is closest to the group's mean first: typical, not extreme."""
     within = corpus.group_writers(group) if group else None
     if group and within is None:
-        return QuoteRelease([], 0, f"this group is hidden to protect anonymity: fewer than {corpus.k} people")
+        return QuoteRelease([], f"this group is hidden to protect anonymity: fewer than {corpus.k} people")
     on_theme = [c for c in corpus.comments if theme in c.themes and (within is None or c.writer in within)]
     if not on_theme:
-        return QuoteRelease([], 0, None)
+        return QuoteRelease([], None)
     mean = sum(c.themes[theme] for c in on_theme) / len(on_theme)
     ranked = sorted(on_theme, key=lambda c: (abs(c.themes[theme] - mean), c.id))
     context = {"theme": theme, "group": dict(group or {})}

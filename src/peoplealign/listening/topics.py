@@ -350,7 +350,6 @@ def _quotes(
 ) -> QuoteRelease:
     """The clauses closest to the topic's centre, the latest cycle first, from quotable writers."""
     texts: list[str] = []
-    withheld = 0
     reason = None
     for cycle in reversed(range(len(corpora))):
         if len(texts) >= limit:
@@ -361,6 +360,5 @@ def _quotes(
         ]
         release = corpora[cycle].quotes(candidates, limit - len(texts), {"topic": phrases})
         texts.extend(release.texts)
-        withheld += release.withheld
         reason = reason or release.reason
-    return QuoteRelease(texts, withheld, reason if len(texts) < limit else None)
+    return QuoteRelease(texts, reason if len(texts) < limit else None)

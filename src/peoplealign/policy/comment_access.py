@@ -50,11 +50,10 @@ class QuoteRelease:
     """The quotes a request may show, and why there are fewer than asked for (if so)."""
 
     texts: list[str]
-    withheld: int
-    reason: str | None
+    reason: str | None  # set when a candidate was withheld and fewer than asked for are shown
 
     def as_dict(self) -> dict[str, Any]:
-        return {"quotes": self.texts, "withheld": self.withheld, "reason": self.reason}
+        return {"quotes": self.texts, "reason": self.reason}
 
 
 class CommentCorpus:
@@ -113,13 +112,13 @@ class CommentCorpus:
         writers); a passage that is not the comment's own text, or repeats one chosen (ignoring case),
         is skipped."""
         chosen: list[tuple[int, str]] = []
-        withheld = 0
+        withheld = False
         for comment_id, passage in candidates:
             comment = self._by_id.get(comment_id)
             if comment is None or not passage.strip() or passage not in comment.text:
                 continue
             if comment.writer not in self._quotable or (within is not None and comment.writer not in within):
-                withheld += 1
+                withheld = True
                 continue
             if len(chosen) < limit and passage.casefold() not in {p.casefold() for _, p in chosen}:
                 chosen.append((comment_id, passage))
@@ -140,7 +139,7 @@ class CommentCorpus:
         reason = None
         if withheld and len(chosen) < limit:
             reason = f"quotes only from teams of at least {self.k} people"
-        return QuoteRelease([p for _, p in chosen], withheld, reason)
+        return QuoteRelease([p for _, p in chosen], reason)
 
 
 def comment_corpus(reader: PersonalData, survey_id: int | str | None = None) -> CommentCorpus:
