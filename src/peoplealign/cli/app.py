@@ -7,6 +7,7 @@ import typer
 from peoplealign.cli import audit, db, demo, imports, users
 from peoplealign.cli.charter import app as charter_app
 from peoplealign.cli.listen import app as listen_app
+from peoplealign.cli.metrics import app as metrics_app
 from peoplealign.cli.report import app as report_app
 from peoplealign.cli.serve import serve
 from peoplealign.cli.up import up
@@ -24,6 +25,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(charter_app, name="charter")
 app.add_typer(report_app, name="report")
 app.add_typer(listen_app, name="listen")
+app.add_typer(metrics_app, name="metrics")
 app.command("import")(imports.import_command)
 app.command("demo")(demo.demo)
 app.command("up")(up)
