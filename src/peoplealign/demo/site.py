@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from peoplealign.accounts.roles import ALL_ROLES
 from peoplealign.demo.generate import generate_demo
+from peoplealign.demo.metric_workshop import run_demo_workshop
 from peoplealign.demo.names import EMAIL_DOMAIN
 from peoplealign.demo.stories import SETTING_KEY
 from peoplealign.demo.users import DEMO_PASSWORD
@@ -79,6 +80,10 @@ def prepare_demo_site(url: str, employees: int, seed: int, progress: Progress) -
     with session_scope(url) as session:
         progress("scoring comments not yet scored by the current model")
         scored = ingest_comments(session, CommentScorer()).scored
+    if is_demo:
+        progress("agreeing on the demo's core KPIs in a metric workshop")
+        with session_scope(url) as session:
+            run_demo_workshop(session)
     with session_scope(url) as session:
         chain = audit.verify(session)
     emails = _demo_role_emails() if is_demo else []

@@ -18,6 +18,7 @@ from peoplealign.web.error_pages import install_problem_handlers
 from peoplealign.web.ratelimit import LoginRateLimiter
 from peoplealign.web.routers import audit_log, auth, ethics, organisation, system
 from peoplealign.web.routers import listening as listening_pages
+from peoplealign.web.routers import metrics as metric_pages
 from peoplealign.web.routers import reports as survey_reports
 from peoplealign.web.scheduled_jobs import retention_job, running
 from peoplealign.web.secret_key import load_secret_key
@@ -34,6 +35,7 @@ ROUTERS = (
     ethics.router,
     audit_log.router,
     listening_pages.router,
+    metric_pages.router,
 )
 
 

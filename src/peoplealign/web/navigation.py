@@ -18,6 +18,8 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("home", "Overview", "/"),
     NavItem("ethics_statement", "Ethics statement", "/ethics"),
+    NavItem("workshops", "Workshops", "/workshops"),
+    NavItem("metrics", "Metrics", "/metrics"),
     NavItem("listening", "Listening", "/listening"),
     NavItem("alignment", "Alignment", "/alignment"),
     NavItem("audit", "Audit trail", "/audit"),
