@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from peoplealign.cli import audit, db, demo, imports, users
+from peoplealign.cli import audit, db, demo, imports, insights, users
 from peoplealign.cli.charter import app as charter_app
 from peoplealign.cli.listen import app as listen_app
 from peoplealign.cli.metrics import app as metrics_app
@@ -26,6 +26,9 @@ app.add_typer(charter_app, name="charter")
 app.add_typer(report_app, name="report")
 app.add_typer(listen_app, name="listen")
 app.add_typer(metrics_app, name="metrics")
+app.add_typer(insights.skills_app, name="skills")
+app.add_typer(insights.wellbeing_app, name="wellbeing")
+app.add_typer(insights.roi_app, name="roi")
 app.command("import")(imports.import_command)
 app.command("demo")(demo.demo)
 app.command("up")(up)

@@ -16,6 +16,7 @@ from peoplealign.demo.metric_workshop import run_demo_workshop
 from peoplealign.demo.names import EMAIL_DOMAIN
 from peoplealign.demo.stories import SETTING_KEY
 from peoplealign.demo.users import DEMO_PASSWORD
+from peoplealign.insights.proposals import propose_insight_recommendations
 from peoplealign.listening.ingest import ingest_comments
 from peoplealign.listening.scorer import CommentScorer
 from peoplealign.policy import audit, charter_store
@@ -47,6 +48,7 @@ class SiteReport:
     role_logins: list[str] = field(default_factory=list)
     password: str | None = None
     comments_scored: int = 0
+    recommendations: int = 0
 
 
 def _demo_role_emails() -> list[str]:
@@ -84,6 +86,11 @@ def prepare_demo_site(url: str, employees: int, seed: int, progress: Progress) -
         progress("agreeing on the demo's core KPIs in a metric workshop")
         with session_scope(url) as session:
             run_demo_workshop(session)
+    recommended = 0
+    if is_demo:
+        progress("proposing development and rebalancing recommendations")
+        with session_scope(url) as session:
+            recommended = propose_insight_recommendations(session, Actor.system("up"))
     with session_scope(url) as session:
         chain = audit.verify(session)
     emails = _demo_role_emails() if is_demo else []
@@ -98,6 +105,7 @@ def prepare_demo_site(url: str, employees: int, seed: int, progress: Progress) -
         role_logins=emails,
         password=DEMO_PASSWORD if is_demo else None,
         comments_scored=scored,
+        recommendations=recommended,
     )
 
 

@@ -16,7 +16,7 @@ from peoplealign.web import sessions
 from peoplealign.web.csrf import verify_csrf
 from peoplealign.web.error_pages import install_problem_handlers
 from peoplealign.web.ratelimit import LoginRateLimiter
-from peoplealign.web.routers import audit_log, auth, ethics, organisation, system
+from peoplealign.web.routers import audit_log, auth, ethics, insights, organisation, system
 from peoplealign.web.routers import listening as listening_pages
 from peoplealign.web.routers import metrics as metric_pages
 from peoplealign.web.routers import reports as survey_reports
@@ -36,6 +36,7 @@ ROUTERS = (
     audit_log.router,
     listening_pages.router,
     metric_pages.router,
+    insights.router,
 )
 
 

@@ -22,6 +22,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("metrics", "Metrics", "/metrics"),
     NavItem("listening", "Listening", "/listening"),
     NavItem("alignment", "Alignment", "/alignment"),
+    NavItem("roi", "People ROI", "/roi"),
+    NavItem("reports", "Well-being", "/wellbeing"),
     NavItem("audit", "Audit trail", "/audit"),
     NavItem("api_docs", "API", "/docs"),
 )

@@ -1,0 +1,112 @@
+"""Well-being balance on the demo: the planted burnout department lands in the risky quadrant, the
+figures agree with pandas, hidden teams keep their reason, rebalancing is team-level and idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+from peoplealign.demo.stories import SETTING_KEY
+from peoplealign.insights.wellbeing import (
+    RISKY,
+    STANDARD_WEEK_HOURS,
+    recommend_rebalancing,
+    wellbeing_balance,
+)
+from peoplealign.policy.actor import Actor
+from peoplealign.policy.engine import PolicyDenied
+from peoplealign.policy.workforce_access import WorkforceData
+from peoplealign.store.engine import dispose_all, session_scope
+from peoplealign.store.models import AppSetting, OrgUnit, Person, Recommendation
+
+DEMO_AS_OF = dt.date(2026, 11, 16)  # the as-of of the shared demo fixture
+HR = Actor("hr_partner@test", frozenset({"hr_partner"}))
+
+
+@pytest.fixture(scope="module")
+def demo(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    copy = tmp_path_factory.mktemp("wellbeing") / "demo.db"
+    shutil.copyfile(demo_db_file, copy)
+    yield f"sqlite:///{copy}"
+    dispose_all()
+
+
+@pytest.fixture(scope="module")
+def report(demo: str):  # type: ignore[no-untyped-def]
+    with session_scope(demo) as session:
+        return wellbeing_balance(WorkforceData(session, HR, "wellbeing"), DEMO_AS_OF)
+
+
+def _burnout_teams(url: str) -> set[str]:
+    with session_scope(url) as session:
+        code = session.get(AppSetting, SETTING_KEY).value["burnout_department"]  # type: ignore[union-attr]
+        department = session.scalar(select(OrgUnit).where(OrgUnit.code == code))
+        return set(session.scalars(select(OrgUnit.name).where(OrgUnit.parent_id == department.id)))  # type: ignore[union-attr]
+
+
+def test_the_burnout_department_is_in_the_risky_quadrant_and_alone_there(demo: str, report) -> None:  # type: ignore[no-untyped-def]
+    burnout = _burnout_teams(demo)
+    visible = [t for t in report.teams if t.team in burnout and not t.suppressed]
+    assert len(visible) >= 3
+    assert all(t.flagged and t.quadrant == RISKY for t in visible)
+    assert {t.team for t in report.flagged} <= burnout
+    assert report.teams[0].flagged
+
+
+def test_team_figures_agree_with_pandas(demo: str, report) -> None:  # type: ignore[no-untyped-def]
+    team = report.flagged[0]
+    with sqlite3.connect(demo.removeprefix("sqlite:///")) as conn:
+        weeks = pd.read_sql(
+            "select a.* from activity_week a join person p on p.id = a.person_id "
+            f"join org_unit u on u.id = p.org_unit_id where u.name = '{team.team}'",
+            conn,
+            parse_dates=["week_start"],
+        )
+
+    def rates(window: tuple[dt.date, dt.date]) -> tuple[float, float]:
+        rows = weeks[
+            (weeks.week_start >= pd.Timestamp(window[0])) & (weeks.week_start < pd.Timestamp(window[1]))
+        ]
+        contracted = STANDARD_WEEK_HOURS * len(rows) - rows.pto_hours.sum()
+        return rows.output.sum() / contracted, rows.after_hours.sum() / rows.hours.sum()
+
+    (eff_now, after_now), (eff_then, after_then) = (
+        rates(report.windows.recent),
+        rates(report.windows.baseline),
+    )
+    assert team.efficiency_change == pytest.approx(eff_now / eff_then - 1, abs=2e-3)
+    assert team.markers["after_hours_share"] == pytest.approx(after_now - after_then, abs=2e-3)
+    assert report.windows.baseline_kind == "the same quarter a year earlier"
+
+
+def test_hidden_teams_keep_their_reason(report) -> None:  # type: ignore[no-untyped-def]
+    hidden = [t for t in report.teams if t.suppressed]
+    assert hidden and all(t.reason and t.efficiency_change is None and not t.flagged for t in hidden)
+    assert all(t.n >= report.k for t in report.teams if not t.suppressed)
+
+
+def test_rebalancing_is_team_level_and_idempotent(demo: str, report) -> None:  # type: ignore[no-untyped-def]
+    with session_scope(demo) as session:
+        first = recommend_rebalancing(WorkforceData(session, HR, "wellbeing"), report)
+    with session_scope(demo) as session:
+        again = recommend_rebalancing(WorkforceData(session, HR, "wellbeing"), report)
+        rows = session.scalars(select(Recommendation).where(Recommendation.kind == "rebalance")).all()
+        names = set(session.scalars(select(Person.name)))
+    assert again == first and len(rows) == len(report.flagged)
+    for row in rows:
+        assert row.subject_person_id is None and row.org_unit_id is not None
+        assert row.model_version == "wellbeing-balance/1" and row.evidence["stress_index"] >= 1
+        assert not any(name in row.explanation for name in names)
+
+
+def test_work_patterns_are_refused_to_employees(demo: str) -> None:
+    employee = Actor("employee@test", frozenset({"employee"}))
+    with pytest.raises(PolicyDenied, match="Work patterns"), session_scope(demo) as session:
+        wellbeing_balance(WorkforceData(session, employee, "wellbeing"), DEMO_AS_OF)
