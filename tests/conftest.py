@@ -63,6 +63,15 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One migrated database per test module and backend, for modules whose tests share it (each
+    test leaves it as it found it): migrating costs seconds, the tests themselves milliseconds."""
+    for url in _new_database(request.param, tmp_path_factory.mktemp("db")):
+        upgrade(url)
+        yield url
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     """A migrated, empty SQLite database for tests that are not about storage."""
