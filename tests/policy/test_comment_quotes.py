@@ -127,7 +127,9 @@ def test_no_quote_ever_comes_from_a_team_below_k_comments(
     assert set(shown) <= {texts[i] for i in quoted}, "every quote shown is in the audit trail"
     assert all(team_size[i] >= K_COMMENTS for i in quoted)
     writers = [sum(writes[i][j % len(writes[i])] for j in range(size)) for i, size in enumerate(sizes)]
-    if sum(writers) >= K_COMMENTS and any(w and size >= K_COMMENTS for w, size in zip(writers, sizes)):
+    if sum(writers) >= K_COMMENTS and any(
+        w and size >= K_COMMENTS for w, size in zip(writers, sizes, strict=True)
+    ):
         assert shown, "with k_comments writers in all, a large enough team is quoted"
 
 
