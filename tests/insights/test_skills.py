@@ -127,3 +127,19 @@ def test_readers_without_skills_access_are_refused_and_audited(demo: str) -> Non
 def test_the_report_is_as_of_a_day(report) -> None:  # type: ignore[no-untyped-def]
     assert report.as_of == dt.date(2026, 11, 16)
     assert report.as_dict()["gaps"][0]["skill"] == report.ranked[0].skill
+
+
+def test_skills_gaps_command(demo: str) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from peoplealign.cli.app import app
+
+    args = ["skills", "gaps", "--db", demo, "--as-of", DEMO_AS_OF.isoformat()]
+    result = CliRunner().invoke(app, [*args, "--as", "analyst@demo.peoplealign.example", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["gaps"][0]["skill"] == "ml-engineering" and payload["recommendations"] == []
+    refused = CliRunner().invoke(app, [*args, "--as", "employee@demo.peoplealign.example"])
+    assert refused.exit_code == 4 and "Skills and learning" in refused.output

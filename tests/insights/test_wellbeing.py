@@ -110,3 +110,21 @@ def test_work_patterns_are_refused_to_employees(demo: str) -> None:
     employee = Actor("employee@test", frozenset({"employee"}))
     with pytest.raises(PolicyDenied, match="Work patterns"), session_scope(demo) as session:
         wellbeing_balance(WorkforceData(session, employee, "wellbeing"), DEMO_AS_OF)
+
+
+def test_wellbeing_report_command_recommends_once(demo: str) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from peoplealign.cli.app import app
+
+    args = ["wellbeing", "report", "--db", demo, "--as-of", DEMO_AS_OF.isoformat(), "--format", "json"]
+    runs = [
+        CliRunner().invoke(app, [*args, "--as", "hr_partner@demo.peoplealign.example", "--recommend"])
+        for _ in (1, 2)
+    ]
+    assert all(r.exit_code == 0 for r in runs), runs[0].output
+    first, second = (json.loads(r.stdout) for r in runs)
+    assert first["recommendations"] == second["recommendations"] and first["recommendations"]
+    assert first["windows"]["baseline_kind"] == "the same quarter a year earlier"

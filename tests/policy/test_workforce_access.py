@@ -18,6 +18,7 @@ from peoplealign.store.models import (
     OrgUnit,
     Person,
     PersonSkill,
+    Recommendation,
     RoleRequirement,
     Skill,
 )
@@ -119,3 +120,38 @@ def test_a_purpose_the_charter_does_not_list_is_refused(org: str) -> None:
     with session_scope(org) as s:
         denied = s.scalars(select(AuditEvent).where(AuditEvent.outcome == "denied")).one()
     assert denied.resource == "activity" and denied.purpose == "listening"
+
+
+def test_initiatives_count_for_their_unit_and_a_person_s_for_the_person_s_unit(org: str) -> None:
+    acted = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
+    with session_scope(org) as s:
+        team_a, team_b = (s.scalar(select(OrgUnit.id).where(OrgUnit.code == c)) for c in ("A", "B"))
+        someone_in_b = s.scalar(select(Person.id).where(Person.hris_id == "B0"))
+        s.add_all(
+            [
+                Recommendation(
+                    kind="rebalance",
+                    org_unit_id=team_a,
+                    title="t",
+                    explanation="e",
+                    status="done",
+                    acted_at=acted,
+                ),
+                Recommendation(
+                    kind="stay_interview",
+                    subject_person_id=someone_in_b,
+                    title="t",
+                    explanation="e",
+                    status="accepted",
+                    acted_at=acted + dt.timedelta(days=3),
+                ),
+                Recommendation(
+                    kind="rebalance", org_unit_id=team_b, title="t", explanation="e", status="open"
+                ),
+            ]
+        )
+    with session_scope(org) as s:
+        starts = WorkforceData(s, ANALYST, "org_reporting").initiative_starts(
+            ("rebalance", "stay_interview"), ("accepted", "done")
+        )
+    assert starts == {team_a: dt.date(2026, 2, 1), team_b: dt.date(2026, 2, 4)}

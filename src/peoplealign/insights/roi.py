@@ -26,7 +26,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peoplealign.insights.turnover_cost import TurnoverCostModel, load_cost_model
@@ -36,7 +35,6 @@ from peoplealign.policy.charter_document import CharterDocument
 from peoplealign.policy.engine import Action, Decision, deny
 from peoplealign.policy.population import load_unit_tree
 from peoplealign.policy.workforce_access import UnitExposure, WorkforceData
-from peoplealign.store.models import Recommendation
 
 MODEL_VERSION = "people-roi/1"
 ROI_VIEW = "roi"
@@ -189,18 +187,7 @@ def avoided_cost(
     bootstrap interval; see the module docstring for the design."""
     notes: list[str] = []
     tree = load_unit_tree(reader.session)
-    acted = reader.session.execute(
-        select(Recommendation.org_unit_id, Recommendation.acted_at).where(
-            Recommendation.kind.in_(INITIATIVE_KINDS),
-            Recommendation.status.in_(ACTED_STATUSES),
-            Recommendation.acted_at.is_not(None),
-            Recommendation.org_unit_id.is_not(None),
-        )
-    ).all()
-    since: dict[int, dt.date] = {}
-    for unit_id, acted_at in acted:
-        day = acted_at.date()
-        since[unit_id] = min(since.get(unit_id, day), day)
+    since = reader.initiative_starts(INITIATIVE_KINDS, ACTED_STATUSES)
     measurable = {u: d for u, d in since.items() if (as_of - d).days >= MIN_FOLLOW_UP_DAYS}
     if len(measurable) < len(since):
         notes.append(

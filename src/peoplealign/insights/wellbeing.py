@@ -91,12 +91,13 @@ class TeamBalance:
 
     def explanation(self, windows: Windows) -> str:
         marker_text = {
-            "after_hours_share": "after-hours share of hours {:+.1%}",
-            "meeting_share": "meeting share of hours {:+.1%}",
-            "pto_deficit": "time-off deficit against the organisation {:+.0%}",
-            "burnout_sentiment_drop": "drop in burnout-comment sentiment {:+.2f}",
+            "after_hours_share": "after-hours share of hours {:+.1f} points",
+            "meeting_share": "meeting share of hours {:+.1f} points",
+            "pto_deficit": "time off not taken, against the organisation, {:+.0f} points",
+            "burnout_sentiment_drop": "burnout-comment sentiment down {:+.2f}",
         }
-        changes = ", ".join(marker_text[k].format(v) for k, v in self.markers.items())
+        scale = {"burnout_sentiment_drop": 1.0}
+        changes = ", ".join(marker_text[k].format(v * scale.get(k, 100.0)) for k, v in self.markers.items())
         return (
             f"In {self.team} ({self.n} people), output per contracted hour changed by "
             f"{self.efficiency_change:+.1%} from {windows.baseline_kind} to the latest {WINDOW_WEEKS} weeks, "

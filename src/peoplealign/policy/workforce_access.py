@@ -22,7 +22,7 @@ from peoplealign.policy.aggregates import Cell, Report, build_report
 from peoplealign.policy.anonymity import Member
 from peoplealign.policy.gateway import PersonalData
 from peoplealign.policy.population import dimensions, load_person_facts, load_unit_tree
-from peoplealign.store.models import ActivityWeek, Person, PersonSkill, RoleRequirement, Skill
+from peoplealign.store.models import ActivityWeek, Person, PersonSkill, Recommendation, RoleRequirement, Skill
 
 ACTIVITY_MEASURES = ("hours", "after_hours", "meeting_hours", "pto_hours", "output", "person_weeks")
 SKILL_MEASURES = ("supply", "required", "unmet")
@@ -162,6 +162,29 @@ class WorkforceData(PersonalData):
         }
         self._audit_aggregate("hris", {**detail, "scope": audience.scope.value}, reports["departures"])
         return reports
+
+    def initiative_starts(self, kinds: Sequence[str], statuses: Sequence[str]) -> dict[int, dt.date]:
+        """Per org unit, the first day someone acted on a recommendation of these kinds and statuses.
+        A recommendation about one person (a stay interview) counts for the unit the person is in,
+        which is read here so that no service joins recommendations to people; only units leave."""
+        detail = {"metric": "initiative_starts", "kinds": list(kinds), "statuses": list(statuses)}
+        self._authorize_aggregate("hris", ("org_unit",), {}, detail)
+        rows = self.session.execute(
+            select(func.coalesce(Recommendation.org_unit_id, Person.org_unit_id), Recommendation.acted_at)
+            .outerjoin(Person, Person.id == Recommendation.subject_person_id)
+            .where(
+                Recommendation.kind.in_(list(kinds)),
+                Recommendation.status.in_(list(statuses)),
+                Recommendation.acted_at.is_not(None),
+            )
+        ).all()
+        starts: dict[int, dt.date] = {}
+        for unit_id, acted_at in rows:
+            if unit_id is not None:
+                day = acted_at.date()
+                starts[unit_id] = min(starts.get(unit_id, day), day)
+        self._audit_aggregate("hris", {**detail, "units": len(starts)}, Report([], self.charter.k_aggregate))
+        return starts
 
     def unit_exposure(
         self, windows: Sequence[tuple[dt.date, dt.date]], cost_of: CostRule, as_of: dt.date
