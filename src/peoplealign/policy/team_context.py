@@ -1,0 +1,124 @@
+"""Who answers for a team: the accountable manager of each org unit, and which units an actor may
+explain (annotate) or be asked about.
+
+A flag on a team's work patterns goes to the person the team reports to, never to the team's
+members. The rule reads the reporting lines (employee records), so it lives in the policy layer:
+services get unit ids and user ids, never the people behind them.
+
+Who may add context comes from the charter: the roles it opens the `context_requests` page to
+(managers) explain units in their own reporting subtree; roles it opens the `metrics` page to
+(analysts) may explain any unit. Everyone else is refused, and the refusal is audited.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from peoplealign.policy.actor import Actor
+from peoplealign.policy.charter_document import CharterDocument
+from peoplealign.policy.engine import Action, Decision, deny, enforce
+from peoplealign.policy.scope import Scope, manager_map, subtree
+from peoplealign.store.models import OrgUnit, Person, User
+
+CONTEXT_VIEW = "context_requests"
+ORGANISATION_VIEW = "metrics"
+RESOURCE = "team_context"
+
+
+def accountable_managers(session: Session) -> dict[int, int]:
+    """Unit id -> the person most of its current members report to (the team lead for a team whose
+    lead sits in it, the department head for a unit managed from above)."""
+    rows = session.execute(
+        select(Person.org_unit_id, Person.manager_id).where(
+            Person.exit_date.is_(None), Person.org_unit_id.is_not(None), Person.manager_id.is_not(None)
+        )
+    ).all()
+    counts: dict[int, Counter[int]] = {}
+    for unit, manager in rows:
+        counts.setdefault(int(unit), Counter())[int(manager)] += 1
+    # Ties go to the lower id so the addressee is stable between runs.
+    return {unit: min(c, key=lambda p: (-c[p], p)) for unit, c in counts.items()}
+
+
+def units_in_charge(session: Session, person_id: int | None) -> frozenset[int]:
+    """Units whose accountable manager is this person or someone in their reporting subtree."""
+    if person_id is None:
+        return frozenset()
+    below = subtree(manager_map(session), person_id) | {person_id}
+    return frozenset(unit for unit, head in accountable_managers(session).items() if head in below)
+
+
+def addressees(session: Session, unit_ids: set[int]) -> dict[int, list[int]]:
+    """Unit id -> active user ids of its accountable manager: who a context request goes to."""
+    heads = {u: p for u, p in accountable_managers(session).items() if u in unit_ids}
+    users: dict[int, list[int]] = {}
+    for user_id, person in session.execute(
+        select(User.id, User.person_id).where(
+            User.is_active.is_(True), User.person_id.in_(set(heads.values()))
+        )
+    ):
+        users.setdefault(int(person), []).append(int(user_id))
+    return {u: sorted(users.get(p, [])) for u, p in heads.items()}
+
+
+def explainable_units(session: Session, charter: CharterDocument, actor: Actor) -> frozenset[int] | None:
+    """The units an actor may add context to: None means every unit; empty means none."""
+    views = charter.views_for(actor.roles)
+    if actor.is_system or (
+        ORGANISATION_VIEW in views and Scope(charter.scope_for(actor.roles)) is Scope.ORGANISATION
+    ):
+        return None
+    if CONTEXT_VIEW in views:
+        return units_in_charge(session, actor.person_id)
+    return frozenset()
+
+
+def require_explainable(
+    session: Session, charter: CharterDocument, actor: Actor, unit_id: int, action: str, purpose: str
+) -> None:
+    """Refuse (audited) unless the actor may add context to this unit."""
+    allowed = explainable_units(session, charter, actor)
+    if allowed is None or unit_id in allowed:
+        return
+    code = session.scalar(select(OrgUnit.code).where(OrgUnit.id == unit_id)) or str(unit_id)
+    views = charter.views_for(actor.roles)
+    if CONTEXT_VIEW in views:
+        decision = Decision(
+            False,
+            f"unit {code} is not in the actor's own reporting subtree",
+            f"audiences.*.views: {CONTEXT_VIEW} (own_subtree)",
+        )
+    else:
+        decision = Decision(
+            False,
+            "only managers (for their own teams) and analysts add context to team metrics",
+            f"audiences.*.views: {CONTEXT_VIEW} / {ORGANISATION_VIEW}",
+        )
+    deny(session, actor, action, RESOURCE, purpose, decision, subject=code)
+
+
+def readable_units(
+    session: Session, charter: CharterDocument, actor: Actor, purpose: str
+) -> frozenset[int] | None:
+    """Units whose stored team-level work-pattern results (flags, their values) the actor may read:
+    the charter must allow activity aggregates to the actor's roles for the purpose (refusal audited
+    and raised); a manager reads the units they answer for, organisation-scope roles every unit
+    (None)."""
+    obligations = enforce(session, charter, actor, Action.READ_AGGREGATE, "activity", purpose)
+    if obligations.scope is Scope.ORGANISATION:
+        return None
+    if obligations.scope is Scope.OWN_SUBTREE:
+        return units_in_charge(session, actor.person_id)
+    return frozenset()
+
+
+def unit_names(session: Session, unit_ids: set[int] | None = None) -> Mapping[int, tuple[str, str]]:
+    """Unit id -> (code, name): organisation structure, not personal data."""
+    query = select(OrgUnit.id, OrgUnit.code, OrgUnit.name)
+    if unit_ids is not None:
+        query = query.where(OrgUnit.id.in_(unit_ids))
+    return {int(r.id): (r.code, r.name) for r in session.execute(query)}
