@@ -143,3 +143,43 @@ def test_skills_gaps_command(demo: str) -> None:
     assert payload["gaps"][0]["skill"] == "ml-engineering" and payload["recommendations"] == []
     refused = CliRunner().invoke(app, [*args, "--as", "employee@demo.peoplealign.example"])
     assert refused.exit_code == 4 and "Skills and learning" in refused.output
+
+
+def test_plans_for_a_department_and_a_team_compare_with_that_unit_s_people(demo_url: str) -> None:
+    from peoplealign.store.models import OrgUnit, Skill, SkillDemand
+
+    with session_scope(demo_url) as session:
+        skill = session.scalar(select(Skill).where(Skill.code == "data-engineering"))
+        department = session.scalar(select(OrgUnit).where(OrgUnit.code == "DAT"))
+        team = session.scalar(
+            select(OrgUnit).where(OrgUnit.parent_id == department.id).order_by(OrgUnit.code)  # type: ignore[union-attr]
+        )
+        for unit in (department, team):
+            session.add(
+                SkillDemand(
+                    skill_id=skill.id, org_unit_id=unit.id, period_start=dt.date(2026, 10, 1), demand_fte=40.0
+                )
+            )  # type: ignore[union-attr]
+        labels = {department.id: department.name, team.id: team.name}  # type: ignore[union-attr]
+    held = _frame(
+        demo_url,
+        "select coalesce(d.id, u.id) as department_id, u.id as unit_id from person_skill ps "
+        "join person p on p.id = ps.person_id join skill s on s.id = ps.skill_id "
+        "join org_unit u on u.id = p.org_unit_id "
+        "left join org_unit d on d.id = u.parent_id and d.kind = 'department' "
+        "where s.code = 'data-engineering' and p.exit_date is null and ps.proficiency >= 3",
+    )
+    with session_scope(demo_url) as session:
+        plans = [
+            g
+            for g in skill_gaps(WorkforceData(session, ANALYST, "workforce_planning"), DEMO_AS_OF).gaps
+            if g.skill == "data-engineering" and g.source == "strategic demand" and g.unit_id in labels
+        ]
+    assert {g.unit for g in plans} == set(labels.values())
+    for gap in plans:
+        column = "department_id" if gap.unit == labels[department.id] else "unit_id"  # type: ignore[union-attr]
+        if gap.suppressed:
+            assert gap.reason and gap.gap is None
+        else:
+            assert gap.supply == int((held[column] == gap.unit_id).sum())
+            assert gap.gap == pytest.approx(40.0 - gap.supply)

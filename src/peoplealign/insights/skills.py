@@ -16,6 +16,7 @@ the skill, for an HR business partner to consider.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -33,6 +34,7 @@ WORKING_LEVEL = 3  # proficiency 1..5: 3 is "works independently", what demand i
 TOP_GAPS = 5
 DAYS_PER_QUARTER = 365.25 / 4
 PLANNING_PURPOSE = "workforce_planning"
+NO_SUPPLY_CELL = "fewer than {k} people hold or need the skill in this unit"
 DEVELOPMENT_PURPOSE = "development"
 
 
@@ -121,12 +123,15 @@ def skill_gaps(reader: WorkforceData, as_of: dt.date | None = None) -> SkillGapR
     programs = _programs(reader)
     weights = _latest_weights(reader, day)
     organisation = Scope(reader.charter.scope_for(reader.actor.roles)) is Scope.ORGANISATION
+    teams = reader.skill_cells(("org_unit",), WORKING_LEVEL, day)
     gaps: list[SkillGap] = []
     if organisation:
-        totals = _by_code(reader.skill_cells((), WORKING_LEVEL, day))
-        departments = _by_code(reader.skill_cells(("department",), WORKING_LEVEL, day))
-        gaps += _strategic_gaps(reader, tree, day, totals, departments, programs)
-    teams = reader.skill_cells(("org_unit",), WORKING_LEVEL, day)
+        levels = {
+            "total": _by_code(reader.skill_cells((), WORKING_LEVEL, day)),
+            "department": _by_code(reader.skill_cells(("department",), WORKING_LEVEL, day)),
+            "org_unit": _by_code(teams),
+        }
+        gaps += _strategic_gaps(reader, tree, day, levels, programs)
     gaps += _role_gaps(teams, tree, weights, programs)
     visible = sorted(
         (g for g in gaps if not g.suppressed), key=lambda g: (-(g.score or 0.0), g.skill, g.unit)
@@ -185,8 +190,7 @@ def _strategic_gaps(
     reader: WorkforceData,
     tree: UnitTree,
     day: dt.date,
-    totals: dict[str, SkillCells],
-    departments: dict[str, SkillCells],
+    levels: Mapping[str, dict[str, SkillCells]],
     programs: dict[str, list[Program]],
 ) -> list[SkillGap]:
     rows = reader.session.execute(
@@ -211,7 +215,13 @@ def _strategic_gaps(
     for (_, unit_id), history in plans.items():
         latest = history[-1]
         unit_label = tree.unit_label(unit_id) or "the organisation"
-        cell = _supply_cell(unit_id, roots, tree, totals.get(latest.code), departments.get(latest.code))
+        cell = _supply_cell(
+            unit_id,
+            roots,
+            tree,
+            {k: v.get(latest.code) for k, v in levels.items()},
+            reader.charter.k_aggregate,
+        )
         points = [
             ((r.period_start - history[0].period_start).days / DAYS_PER_QUARTER, r.demand_fte)
             for r in history
@@ -227,12 +237,8 @@ def _strategic_gaps(
             "demand_history": [(r.period_start.isoformat(), r.demand_fte) for r in history],
             "programs": programs.get(latest.code, []),
         }
-        if cell is None or cell.suppressed or cell.value is None:
-            reason = (
-                cell.reason
-                if cell is not None
-                else "the unit is neither the organisation, a department nor a team"
-            )
+        if cell.suppressed or cell.value is None:
+            reason = cell.reason
             gaps.append(
                 SkillGap(
                     **common,
@@ -259,23 +265,22 @@ def _strategic_gaps(
 
 
 def _supply_cell(
-    unit_id: int | None,
-    roots: set[int],
-    tree: UnitTree,
-    total: SkillCells | None,
-    departments: SkillCells | None,
-) -> Cell | None:
-    """The supply cell for a plan's unit: the total for the root (or no unit), a department's cell
-    for a department; None for other units (a team's plan would need team cells: see `_role_gaps`)."""
+    unit_id: int | None, roots: set[int], tree: UnitTree, cells: Mapping[str, SkillCells | None], k: int
+) -> Cell:
+    """The supply cell for a plan's unit: the total for the root (or no unit), a department's cell for
+    a department, the unit's own cell (the people placed in it) otherwise. Nobody holding or needing
+    the skill in the whole organisation is a finding (supply 0); in a unit it is a group under k."""
     if unit_id is None or unit_id in roots:
-        cells = total.reports["supply"].cells if total else []
-        return cells[0] if cells else Cell({}, 0, 0.0, False, None)
-    if tree.department_of.get(unit_id) == unit_id and departments is not None:
-        label = tree.unit_label(unit_id)
-        return next(
-            (c for c in departments.reports["supply"].cells if c.group.get("department") == label), None
-        )
-    return None
+        found = cells.get("total")
+        totals = found.reports["supply"].cells if found else []
+        return totals[0] if totals else Cell({}, 0, 0.0, False, None)
+    dim = "department" if tree.department_of.get(unit_id) == unit_id else "org_unit"
+    label = tree.unit_label(unit_id)
+    found = cells.get(dim)
+    for cell in found.reports["supply"].cells if found else []:
+        if cell.group.get(dim) == label:
+            return cell
+    return Cell({dim: label}, None, None, True, NO_SUPPLY_CELL.format(k=k))
 
 
 def _role_gaps(
