@@ -19,6 +19,7 @@ from peoplealign.demo.users import DEMO_PASSWORD
 from peoplealign.insights.proposals import propose_insight_recommendations
 from peoplealign.listening.ingest import ingest_comments
 from peoplealign.listening.scorer import CommentScorer
+from peoplealign.metrics.signal_jobs import run_signal_jobs
 from peoplealign.policy import audit, charter_store
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter_document import default_yaml
@@ -91,6 +92,10 @@ def prepare_demo_site(url: str, employees: int, seed: int, progress: Progress) -
         progress("proposing development and rebalancing recommendations")
         with session_scope(url) as session:
             recommended = propose_insight_recommendations(session, Actor.system("up"))
+    if is_demo:
+        progress("flagging unusual team weeks for context and publishing coaching prompts")
+        with session_scope(url) as session:
+            run_signal_jobs(session, Actor.system("up"))
     with session_scope(url) as session:
         chain = audit.verify(session)
     emails = _demo_role_emails() if is_demo else []
