@@ -101,20 +101,15 @@ def library(output: FormatOption = OutputFormat.TEXT) -> None:
     if output is OutputFormat.JSON:
         emit_json(described)
         return
-    emit_table(
-        "Metric library",
-        ["measure", "unit", "higher is better", "parameters (defaults)", "definition"],
-        [
-            [
-                m["key"],
-                m["unit"],
-                "yes" if m["higher_is_better"] else "no",
-                ", ".join(f"{p['name']}={p['default']}" for p in m["parameters"]),
-                m["definition"],
-            ]
-            for m in described
-        ],
-    )
+    for m in described:
+        direction = "higher is better" if m["higher_is_better"] else "lower is better"
+        typer.echo(
+            f"{m['key']}: {m['name']} ({m['unit']}, {direction}; owner {m['owner']}, for {m['audience']})"
+        )
+        typer.echo(f"  {m['definition']}")
+        for p in m["parameters"]:
+            typer.echo(f"  --param {p['name']}={p['default']}  {p['description']}")
+        typer.echo("")
 
 
 @app.command("open")
