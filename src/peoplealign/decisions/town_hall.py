@@ -1,12 +1,12 @@
 """The town hall: the organisation-level dashboards executives read, published to every employee.
 
-Every figure is read through the policy gateway by the person looking, with the same calls an
-executive's own reports make (organisation-wide totals per survey cycle, favourability per driver,
-headcount per department, theme voice), so the same suppression applies and the numbers are the same
-for everyone. A chart whose data the charter does not share with the viewer's roles (by default,
-comment themes are not aggregated for the employee audience) says so instead of being left out
-silently, and is checked before any read so looking at the page does not fill the audit trail with
-refusals.
+Every figure is read through the policy gateway by the person looking, as the organisation-wide
+audience (`policy.town_hall_access`), with the same calls an executive's own reports make (totals per
+survey cycle, favourability per driver, headcount per department, theme voice), so the same
+suppression applies and the numbers are the same for everyone, a manager included. A chart whose
+data the charter does not share with the viewer's roles (by default, comment themes are not
+aggregated for the employee audience) says so instead of being left out silently, and is checked
+before any read so looking at the page does not fill the audit trail with refusals.
 
 Beside each chart, employees add the human story behind the numbers or ask a question, anonymously:
 no author is stored, the time is kept to the day, the text is redacted before storage, and nothing
@@ -35,6 +35,7 @@ from peoplealign.policy.charter_document import CharterDocument
 from peoplealign.policy.engine import Action, authorize
 from peoplealign.policy.gateway import PersonalData
 from peoplealign.policy.text_intake import redacted_text
+from peoplealign.policy.town_hall_access import TownHallData
 from peoplealign.store.models import TownHallPost
 
 HEADCOUNT_PURPOSE = "org_reporting"
@@ -205,7 +206,7 @@ def town_hall(
                 Chart(spec, [], f"The charter does not share this with your role: {decision.reason}.")
             )
             continue
-        reader = readers.setdefault(spec.purpose, PersonalData(session, actor, spec.purpose, charter))
+        reader = readers.setdefault(spec.purpose, TownHallData(session, actor, spec.purpose, charter))
         try:
             charts.append(Chart(spec, READERS[spec.key](reader, day)))
         except NotFoundError as exc:

@@ -35,7 +35,9 @@ REDACTED = "[redacted]"
 
 @dataclass(frozen=True)
 class KindRule:
-    """The data source a kind of recommendation is derived from and the purpose it serves."""
+    """The data source a kind of recommendation is derived from and the purpose it serves;
+    `individual` kinds need individual access even without a named person (flight risk is only ever
+    about one person)."""
 
     source: str
     purpose: str
@@ -44,7 +46,7 @@ class KindRule:
 
 KIND_RULES: Mapping[str, KindRule] = {
     "stay_interview": KindRule("predictions", "retention_conversation", True),
-    "development": KindRule("skills", "development", True),
+    "development": KindRule("skills", "development", False),
     "rebalance": KindRule("activity", "wellbeing", False),
     "coaching": KindRule("activity", "wellbeing", False),
 }
@@ -76,8 +78,8 @@ class RecommendationAccess:
         self._line: frozenset[int] | None = None
         self._unit_people: dict[int, set[int]] | None = None
 
-    def _decision(self, rule: KindRule) -> Decision:
-        action = Action.READ_INDIVIDUAL if rule.individual else Action.READ_AGGREGATE
+    def _decision(self, rule: KindRule, about_person: bool) -> Decision:
+        action = Action.READ_INDIVIDUAL if rule.individual or about_person else Action.READ_AGGREGATE
         key = f"{rule.source}:{rule.purpose}:{action.value}"
         if key not in self._decisions:
             self._decisions[key] = authorize(self.charter, self.actor, action, rule.source, rule.purpose)
@@ -117,13 +119,13 @@ class RecommendationAccess:
             return Decision(
                 False, f"the charter maps no data source to recommendations of kind {row.kind!r}", "kinds"
             )
-        decision = self._decision(rule)
+        decision = self._decision(rule, row.subject_person_id is not None)
         if not decision.allowed or decision.obligations is None:
             return decision
         if decision.obligations.scope is Scope.ORGANISATION:
             return None
         line = self._reporting_line()
-        if rule.individual and row.subject_person_id is not None:
+        if row.subject_person_id is not None:
             if row.subject_person_id in line and row.subject_person_id != self.actor.person_id:
                 return None
             return Decision(
@@ -139,7 +141,7 @@ class RecommendationAccess:
     def _obligations(self, row: Recommendation) -> Obligations:
         rule = _kind_rule(row.kind)
         assert rule is not None
-        obligations = self._decision(rule).obligations
+        obligations = self._decision(rule, row.subject_person_id is not None).obligations
         assert obligations is not None
         return obligations
 
@@ -199,7 +201,7 @@ class RecommendationAccess:
                 self.session,
                 self.actor,
                 Action.READ_INDIVIDUAL.value
-                if rule is None or rule.individual
+                if rule is None or rule.individual or subject_key
                 else Action.READ_AGGREGATE.value,
                 rule.source if rule else "recommendation",
                 rule.purpose if rule else "unknown",

@@ -1,0 +1,91 @@
+"""Check-ins are private to the manager and the employee until the employee shares them; every read
+by someone else is refused or lands in the employee's access log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from decisions_helpers import EMAILS, Org
+
+from peoplealign.decisions.check_ins import create_check_in, set_shared
+from peoplealign.errors import InvalidInputError, PermissionDeniedError
+from peoplealign.policy.access_log import access_log
+from peoplealign.policy.check_in_access import CheckInAccess
+from peoplealign.policy.engine import PolicyDenied
+from peoplealign.store.engine import session_scope
+
+HELD = dt.date(2026, 11, 19)
+
+
+def _create(org: Org, employee: str = "P1", manager: str = "manager") -> int:
+    with session_scope(org.url) as session:
+        return create_check_in(
+            session,
+            org.charter(),
+            org.actors[manager],
+            employee_hris_id=employee,
+            held_on=HELD,
+            notes="Talked about workload.",
+            goals="Ship the migration by March.",
+            feedback="More context in planning.",
+        ).id
+
+
+def _get(org: Org, who: str, check_in_id: int) -> str:
+    with session_scope(org.url) as session:
+        return CheckInAccess(session, org.actors[who], org.charter()).get(check_in_id)[1].role
+
+
+def test_private_to_the_two_people_until_the_employee_shares_it(org: Org) -> None:
+    check_in = _create(org)
+    assert _get(org, "manager", check_in) == "manager"
+    assert _get(org, "employee", check_in) == "employee"
+    for outsider in ("hr", "colleague", "apps_lead"):
+        with pytest.raises(PolicyDenied, match="private"):
+            _get(org, outsider, check_in)
+    with pytest.raises(PermissionDeniedError), session_scope(org.url) as session:
+        set_shared(session, org.charter(), org.actors["manager"], check_in, True)
+    with session_scope(org.url) as session:
+        assert set_shared(session, org.charter(), org.actors["employee"], check_in, True).shared
+    assert _get(org, "hr", check_in) == "shared"
+    for outsider in ("colleague", "apps_lead"):
+        with pytest.raises(PolicyDenied):
+            _get(org, outsider, check_in)
+    with session_scope(org.url) as session:
+        log = access_log(session, org.charter(), org.actors["employee"])
+    seen = {(e.actor, e.outcome) for e in log if e.data == "check_in"}
+    assert (EMAILS["hr"], "allowed") in seen and (EMAILS["hr"], "denied") in seen
+    assert (EMAILS["colleague"], "denied") in seen and (EMAILS["manager"], "changed") in seen
+
+
+def test_only_a_direct_manager_records_one(sqlite_org: Org) -> None:
+    with pytest.raises(PolicyDenied, match="direct reports"):
+        _create(sqlite_org, employee="A1")
+    with pytest.raises(PolicyDenied, match="direct reports"):
+        _create(sqlite_org, employee="P2", manager="colleague")
+    with (
+        pytest.raises(InvalidInputError, match="notes, goals or feedback"),
+        session_scope(sqlite_org.url) as s,
+    ):
+        create_check_in(
+            s,
+            sqlite_org.charter(),
+            sqlite_org.actors["manager"],
+            employee_hris_id="P1",
+            held_on=HELD,
+            notes=" ",
+            goals=None,
+            feedback=None,
+        )
+    _create(sqlite_org, employee="P2")
+    with session_scope(sqlite_org.url) as session:
+        charter = sqlite_org.charter()
+        assert [
+            v.employee_hris_id
+            for v in CheckInAccess(session, sqlite_org.actors["manager"], charter).visible()
+        ] == ["P2"]
+        assert not CheckInAccess(session, sqlite_org.actors["employee"], charter).visible()
+        reports = CheckInAccess(session, sqlite_org.actors["manager"], charter).direct_reports()
+        assert [h for h, _ in reports] == [f"P{i}" for i in range(1, 7)]
+        assert CheckInAccess(session, sqlite_org.actors["employee"], charter).direct_reports() == []

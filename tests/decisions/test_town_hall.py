@@ -1,0 +1,140 @@
+"""The town hall shows every employee the executives' numbers with the same suppression, and its
+anonymous stories and questions are redacted, unattributed and held back until there are k."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from decisions_helpers import EMAILS, Org
+from sqlalchemy import func, select
+
+from peoplealign.decisions.town_hall import answer_post, chart_posts, submit_post, town_hall
+from peoplealign.errors import InvalidInputError, PermissionDeniedError
+from peoplealign.listening.survey_analytics import favourability
+from peoplealign.listening.theme_report import cycles_up_to
+from peoplealign.policy.actor import Actor
+from peoplealign.policy.charter import active_charter
+from peoplealign.policy.gateway import PersonalData
+from peoplealign.store.engine import session_scope
+from peoplealign.store.models import AuditEvent, Person, Question, Response, Survey, TownHallPost, User
+
+DEMO = "demo.peoplealign.example"
+
+
+def _numbers(dashboard: object) -> dict[str, list[tuple[str, float | None, bool]]]:
+    return {
+        c.spec.key: [(p.label, p.value, p.suppressed) for p in c.points]
+        for c in dashboard.charts  # type: ignore[attr-defined]
+        if not c.unavailable
+    }
+
+
+def test_everyone_sees_the_executive_numbers(demo_url: str) -> None:
+    today = dt.date(2026, 11, 16)
+    with session_scope(demo_url) as session:
+        charter = active_charter(session)
+        actors = {
+            role: Actor.from_user(session.scalars(select(User).where(User.email == f"{role}@{DEMO}")).one())
+            for role in ("employee", "manager", "executive")
+        }
+        seen = {role: _numbers(town_hall(session, charter, actor, today)) for role, actor in actors.items()}
+        executive = actors["executive"]
+        surveys = PersonalData(session, executive, "survey_reporting", charter)
+        org = PersonalData(session, executive, "org_reporting", charter)
+        latest = surveys.survey()
+        own = {
+            "headcount": sorted(
+                (str(c.group["department"]), c.value, c.suppressed)
+                for c in org.headcount(["department"], as_of=today).cells
+            ),
+            "engagement": [
+                (s.name, surveys.survey_cells("engagement", (), s.id).cells[0].value, False)
+                for s in cycles_up_to(surveys, latest)
+            ],
+            "drivers": [
+                (d, r.cells[0].value, r.cells[0].suppressed) for d, r in favourability(surveys).items()
+            ],
+        }
+    assert "themes" not in seen["employee"], "the charter does not aggregate comments for employees"
+    assert seen["manager"] == seen["executive"], "a manager's own scope is their team; the town hall is not"
+    assert seen["employee"] == {k: v for k, v in seen["executive"].items() if k != "themes"}
+    for key, figures in own.items():
+        assert seen["employee"][key] == figures, key
+    assert len(seen["employee"]["engagement"]) == 3 and len(seen["employee"]["headcount"]) > 3
+
+
+def _small_cycle(org: Org) -> None:
+    """A pulse answered by three people: below k for everyone."""
+    with session_scope(org.url) as session:
+        survey = Survey(code="PULSE", name="Tiny pulse", kind="engagement", opened_on=dt.date(2026, 10, 1))
+        session.add(survey)
+        session.flush()
+        question = Question(survey_id=survey.id, code="E1", text="Proud", kind="engagement")
+        session.add(question)
+        session.flush()
+        for person in session.scalars(select(Person).order_by(Person.id).limit(3)):
+            session.add(
+                Response(
+                    survey_id=survey.id,
+                    question_id=question.id,
+                    respondent_key=f"r{person.id}",
+                    person_id=person.id,
+                    value=5.0,
+                )
+            )
+
+
+def test_same_suppression_for_everyone(org: Org) -> None:
+    _small_cycle(org)
+    with session_scope(org.url) as session:
+        charter = org.charter()
+        views = {who: town_hall(session, charter, org.actors[who]) for who in ("employee", "executive")}
+    for dashboard in views.values():
+        engagement = next(c for c in dashboard.charts if c.spec.key == "engagement")
+        assert [(p.value, p.suppressed) for p in engagement.points] == [(None, True)]
+        assert "fewer than 5" in (engagement.points[0].reason or "")
+    assert _numbers(views["employee"]) == {
+        k: v for k, v in _numbers(views["executive"]).items() if k != "themes"
+    }
+
+
+def test_posts_are_redacted_anonymous_and_wait_for_k(sqlite_org: Org) -> None:
+    org = sqlite_org
+    charter = org.charter()
+    with session_scope(org.url) as session:
+        first = submit_post(
+            session,
+            charter,
+            org.actors["employee"],
+            "enps",
+            "story",
+            "Maria Lopez and I (maria.lopez@example.org, +44 20 7946 0958) stayed late all month.",
+        )
+        assert first.count == 1 and first.published == []
+        with pytest.raises(InvalidInputError):
+            answer_post(session, charter, org.actors["executive"], 1, "Thanks")
+        for i in range(charter.k_comments - 1):
+            submit_post(
+                session, charter, org.actors["colleague"], "enps", "question", f"Question number {i}?"
+            )
+    with session_scope(org.url) as session:
+        stored = session.scalars(select(TownHallPost).order_by(TownHallPost.id)).first()
+        assert stored is not None
+        for identifier in ("Maria", "Lopez", "maria.lopez@", "7946"):
+            assert identifier not in stored.text_redacted
+        assert stored.created_at.time() == dt.time(0, 0), "kept to the day, not the second"
+        authored = session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.actor == EMAILS["employee"])
+        )
+        assert authored == 0, "nothing links the post to its writer"
+        published = chart_posts(session, charter)["enps"].published
+        assert len(published) == charter.k_comments
+        with pytest.raises(PermissionDeniedError):
+            answer_post(session, charter, org.actors["employee"], published[0].id, "I answer myself")
+        answered = answer_post(
+            session, charter, org.actors["executive"], published[0].id, "We are hiring two SREs."
+        )
+        assert answered.answer == "We are hiring two SREs."
+    with pytest.raises(InvalidInputError, match="unknown chart"), session_scope(org.url) as session:
+        submit_post(session, charter, org.actors["employee"], "salaries", "story", "x")
