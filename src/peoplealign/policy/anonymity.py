@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 DIMENSIONS: tuple[str, ...] = ("department", "org_unit", "location", "level", "tenure_band")
@@ -71,6 +72,7 @@ class Release:
 
     k: int
     cells: dict[CellKey, CellDecision] = field(default_factory=dict)
+    _visible: tuple[int, tuple[frozenset[str], ...]] | None = field(default=None, repr=False, compare=False)
 
     def cells_for(
         self, scope: str, by: Sequence[str], filters: Mapping[str, Hashable] | None = None
@@ -88,8 +90,12 @@ class Release:
                 found.append((key, decision))
         return sorted(found, key=lambda item: tuple(_sortable(v) for v in item[0].values))
 
-    def visible_member_sets(self) -> list[frozenset[str]]:
-        return [d.members for d in self.cells.values() if d.visible]
+    def visible_member_sets(self) -> tuple[frozenset[str], ...]:
+        """The same tuple on every call once the release is complete, so it can be remembered as
+        another decision's public cells."""
+        if self._visible is None or self._visible[0] != len(self.cells):
+            self._visible = (len(self.cells), tuple(d.members for d in self.cells.values() if d.visible))
+        return self._visible[1]
 
 
 def _sortable(value: Hashable) -> tuple[int, str]:
@@ -392,6 +398,28 @@ def population_fingerprint(population: Sequence[Member], scope: str) -> str:
 
 _CACHE: dict[tuple[str, int, str], Release] = {}
 _CACHE_SIZE = 256
+_DIGESTS: dict[int, tuple[object, str]] = {}
+_GUARD = threading.Lock()
+_DECIDING: dict[tuple[str, int, str], threading.Lock] = {}
+
+
+def _digest(value: Sequence[object], compute: Callable[[], str]) -> str:
+    """`compute()` remembered for an immutable sequence (a tuple: a cached population, a release's
+    public cells) so a dashboard does not hash 5,000 people on every request. Lists are hashed each
+    time: they could change after being remembered."""
+    if not isinstance(value, tuple):
+        return compute()
+    with _GUARD:
+        known = _DIGESTS.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
+    digest = compute()
+    with _GUARD:
+        if len(_DIGESTS) >= _CACHE_SIZE:
+            _DIGESTS.pop(next(iter(_DIGESTS)))
+        # The entry holds the tuple itself, so its id cannot be reused while remembered.
+        _DIGESTS[id(value)] = (value, digest)
+    return digest
 
 
 def release_for(
@@ -404,20 +432,33 @@ def release_for(
     exact_dims: Sequence[str] = (),
 ) -> Release:
     """The cached decision for a population as seen by one kind of actor (same inputs, same answer).
+    Concurrent requests for the same decision wait for the first one instead of each taking it.
 
     Breakdowns by `exact_dims` alone (then the total too) are public facts: released exactly, never
     suppressed, and visible to the attacker in the decision on every other cell."""
-    extras = repr(
-        (sorted(sorted(s) for s in fixed_visible), sorted(known), tuple(dimensions), tuple(exact_dims))
+    public = _digest(
+        fixed_visible,
+        lambda: hashlib.sha256(repr(sorted(sorted(s) for s in fixed_visible)).encode()).hexdigest(),
     )
-    cache_key = (population_fingerprint(population, scope), k, hashlib.sha256(extras.encode()).hexdigest())
-    if cache_key not in _CACHE:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
+    extras = repr((public, sorted(known), tuple(dimensions), tuple(exact_dims)))
+    fingerprint = _digest(population, lambda: population_fingerprint(population, scope) + scope)
+    cache_key = (fingerprint, k, hashlib.sha256(extras.encode()).hexdigest())
+    with _GUARD:
+        if cache_key in _CACHE:
+            return _CACHE[cache_key]
+        deciding = _DECIDING.setdefault(cache_key, threading.Lock())
+    with deciding:
+        with _GUARD:
+            if cache_key in _CACHE:
+                return _CACHE[cache_key]
         cells = lattice_cells(population, scope, dimensions)
         exact = {key: m for key, m in cells.items() if exact_dims and set(key.dims) <= set(exact_dims)}
         decided = {key: members for key, members in cells.items() if key not in exact}
         release = protect(decided, k, [*fixed_visible, *exact.values()], known)
         release.cells.update({key: CellDecision(len(m), True, None, m) for key, m in exact.items()})
-        _CACHE[cache_key] = release
-    return _CACHE[cache_key]
+        with _GUARD:
+            if len(_CACHE) >= _CACHE_SIZE:
+                _CACHE.pop(next(iter(_CACHE)))
+            _CACHE[cache_key] = release
+            _DECIDING.pop(cache_key, None)
+    return release

@@ -23,7 +23,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from peoplealign.errors import NotFoundError
-from peoplealign.policy import audit
+from peoplealign.policy import audit, snapshots
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.aggregates import (
     TOWN_HALL_STRUCTURE,
@@ -36,7 +36,7 @@ from peoplealign.policy.aggregates import (
 from peoplealign.policy.anonymity import Member
 from peoplealign.policy.engine import Action, Decision, Obligations, deny, enforce
 from peoplealign.policy.population import dimensions, load_person_facts, load_unit_tree
-from peoplealign.policy.scope import Scope, manager_map, subtree, visible_people
+from peoplealign.policy.scope import Scope, subtree, visible_people
 from peoplealign.store.models import Comment, CommentTheme, OrgUnit, Person, Question, Response, Survey
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ PERSON_FIELDS = (
 
 @dataclass(frozen=True)
 class _Respondents:
-    population: list[Member]
+    population: tuple[Member, ...]  # a tuple: its anonymity fingerprint is remembered
     keys_of_people: dict[int, str]
     parts: dict[str, dict[str, tuple[float, float]]]  # measure key -> respondent -> (num, den)
 
@@ -101,7 +101,6 @@ class PersonalData:
 
     def __init__(self, session: Session, actor: Actor, purpose: str, charter: Any | None = None) -> None:
         self.session = session
-        self._loaded: dict[tuple[int, tuple[str, ...]], _Respondents] = {}
         self._team: frozenset[int] | None = None
         self.actor = actor
         self.purpose = purpose
@@ -168,7 +167,7 @@ class PersonalData:
 
     def _subtree(self, person_id: int) -> frozenset[int]:
         if self._team is None:
-            self._team = subtree(manager_map(self.session), person_id)
+            self._team = subtree(snapshots.managers(self.session), person_id)
         return self._team
 
     def survey_cells(
@@ -358,11 +357,15 @@ class PersonalData:
         ).first()
 
     def _respondents(self, survey: Survey, measures: tuple[SurveyMetric, ...]) -> _Respondents:
-        """A survey's respondents for some measures, loaded once per reader: a dashboard asks for many
-        breakdowns of the same population."""
-        cache_key = (survey.id, tuple(m.key for m in measures))
-        if cache_key in self._loaded:
-            return self._loaded[cache_key]
+        """A survey's respondents for some measures, loaded once per data version: a dashboard asks
+        for many breakdowns of the same population, request after request."""
+        return snapshots.cached(
+            self.session,
+            ("respondents", survey.id, tuple(m.key for m in measures)),
+            lambda: self._load_respondents(survey, measures),
+        )
+
+    def _load_respondents(self, survey: Survey, measures: tuple[SurveyMetric, ...]) -> _Respondents:
         answers = self._answers(survey, sorted({kind for m in measures for kind in m.kinds}))
         facts = load_person_facts(self.session)
         tree = load_unit_tree(self.session)
@@ -374,15 +377,13 @@ class PersonalData:
                 firsts["respondent"], firsts["person_id"], firsts["unit_id"], strict=True
             )
         ]
-        population = [
+        population = tuple(
             Member(key, dimensions(facts.get(person) if person is not None else None, unit, tree, as_of))
             for key, person, unit in rows
-        ]
+        )
         keys_of_people = {person: key for key, person, _ in rows if person is not None}
         parts = {m.key: m.per_respondent(answers) for m in measures}
-        loaded = _Respondents(population, keys_of_people, parts)
-        self._loaded[cache_key] = loaded
-        return loaded
+        return _Respondents(population, keys_of_people, parts)
 
     def headcount(
         self,
@@ -405,29 +406,17 @@ class PersonalData:
         filters = dict(filters or {})
         day = as_of or dt.date.today()
         detail = {"metric": "headcount", "by": list(by), "filters": filters, "as_of": day.isoformat()}
-        rows = self.session.execute(
-            select(Person.id, Person.org_unit_id, Person.hire_date, Person.exit_date)
-        ).all()
-        active = [
-            r
-            for r in rows
-            if (r.hire_date is None or r.hire_date <= day) and (r.exit_date is None or r.exit_date > day)
-        ]
         obligations = self._authorize_aggregate(
             "hris", by, filters, detail, town_hall=town_hall, public=TOWN_HALL_STRUCTURE
         )
+        active = snapshots.employed(self.session, day)
         audience = (
             Audience(Scope.SELF)
             if town_hall
-            else self._audience(obligations, {r.id: str(r.id) for r in active})
+            else self._audience(obligations, {person: str(person) for person in active.ids})
         )
-        facts = load_person_facts(self.session)
-        tree = load_unit_tree(self.session)
-        population = [
-            Member(str(r.id), dimensions(facts.get(r.id), r.org_unit_id, tree, day)) for r in active
-        ]
         report = build_report(
-            population,
+            active.population,
             audience,
             obligations.k,
             by,
