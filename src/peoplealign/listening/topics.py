@@ -262,12 +262,15 @@ def _common_clause(ranked: Sequence[_Clause], min_writers: int) -> list[str]:
 
 def _writers_per_term(matrix: Any, writers: Sequence[str]) -> np.ndarray:
     """For each term, how many distinct writers used it (rows of `matrix` are the writers' clauses)."""
-    present = matrix.tocsc() > 0
-    out = np.zeros(present.shape[1], dtype=np.int64)
-    for term in range(present.shape[1]):
-        rows = present[:, term].nonzero()[0]
-        out[term] = len({writers[r] for r in rows})
-    return out
+    from scipy.sparse import csr_matrix
+
+    index = {w: i for i, w in enumerate(dict.fromkeys(writers))}
+    owner = csr_matrix(
+        (np.ones(len(writers)), (np.arange(len(writers)), [index[w] for w in writers])),
+        shape=(len(writers), len(index)),
+    )
+    used = (matrix > 0).astype(np.int64).T @ owner  # terms x writers: clauses using the term
+    return np.asarray((used > 0).sum(axis=1)).ravel()
 
 
 def _topic(
