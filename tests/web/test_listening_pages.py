@@ -147,3 +147,37 @@ def test_alignment_page_ranks_gaps_with_their_evidence(clients: Callable[[str | 
     top = report["objectives"][0]
     assert f"gap {top['gap']:+.2f}" in html and f"Evidence for “{top['name']}”" in html
     assert re.search(r"n = \d+ .* closed \d\d \w{3} 20\d\d", html), "charts carry n and date"
+
+
+def _department_trend(client: TestClient, theme: str, department: str) -> tuple[list, list]:
+    by_department = client.get("/api/v1/listening/themes", params={"by": "department"}).json()
+    overall = client.get("/api/v1/listening/themes").json()
+    [cell] = [c for c in by_department["themes"][theme] if c["group"]["department"] == department]
+    return [p["sentiment"] for p in cell["trend"]], [
+        p["sentiment"] for p in overall["themes"][theme][0]["trend"]
+    ]
+
+
+def test_the_trust_teams_department_stands_out_on_management_trust(
+    clients: Callable[[str | None], TestClient],
+) -> None:
+    """Planted: team MKT-01 of Marketing distrusts its management (demo story)."""
+    department, everyone = _department_trend(clients("executive"), "Management Trust", "Marketing")
+    shown = [(d, e) for d, e in zip(department, everyone, strict=True) if d is not None]
+    assert shown, "Marketing's Management Trust is hidden in every cycle"
+    assert all(d < e - 0.1 for d, e in shown)
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="with the listen-static-1 model the themes report hides Sales' Burnout Risk & Workload in "
+    "every cycle: the model finds the theme in comments of 6, 8 and 2 Sales writers (the demo plants "
+    "about 14, 15 and 10), below k_comments = 10",
+)
+def test_the_burnout_departments_burnout_sentiment_falls_across_cycles(
+    clients: Callable[[str | None], TestClient],
+) -> None:
+    """Planted: Sales' workload rises from February 2026 (demo story)."""
+    department, _ = _department_trend(clients("executive"), "Burnout Risk & Workload", "Sales")
+    assert department[0] is not None and department[-1] is not None
+    assert department[-1] < department[0] - 0.1
