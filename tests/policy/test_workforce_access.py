@@ -74,10 +74,17 @@ def org(db_url: str) -> str:
 
 def test_activity_cells_are_k_suppressed_per_team_and_audited(org: str) -> None:
     with session_scope(org) as s:
-        reports = WorkforceData(s, ANALYST, "wellbeing").activity_cells(
-            WEEK, WEEK + dt.timedelta(days=7), ("org_unit",)
+        this_week, next_week = WorkforceData(s, ANALYST, "wellbeing").activity_cells(
+            [
+                (WEEK, WEEK + dt.timedelta(days=7)),
+                (WEEK + dt.timedelta(days=7), WEEK + dt.timedelta(days=14)),
+            ],
+            ("org_unit",),
         )
-    cells = {c.group["org_unit"]: c for c in reports["hours"].cells}
+    cells = {c.group["org_unit"]: c for c in this_week["hours"].cells}
+    # One decision for both windows: the same cells, even where a window has no weeks.
+    assert [c.group for c in next_week["hours"].cells] == [c.group for c in this_week["hours"].cells]
+    assert all(c.value == 0.0 for c in next_week["hours"].cells if not c.suppressed)
     assert cells["Team C"].suppressed and cells["Team C"].reason == "fewer than 5 people"
     visible = [c for c in cells.values() if not c.suppressed]
     assert visible and all(c.n >= 5 for c in visible)
@@ -116,7 +123,7 @@ def test_skill_cells_count_supply_and_unmet_requirements(org: str) -> None:
 
 def test_a_purpose_the_charter_does_not_list_is_refused(org: str) -> None:
     with pytest.raises(PolicyDenied, match="purposes"), session_scope(org) as s:
-        WorkforceData(s, ANALYST, "listening").activity_cells(WEEK, WEEK + dt.timedelta(days=7))
+        WorkforceData(s, ANALYST, "listening").activity_cells([(WEEK, WEEK + dt.timedelta(days=7))])
     with session_scope(org) as s:
         denied = s.scalars(select(AuditEvent).where(AuditEvent.outcome == "denied")).one()
     assert denied.resource == "activity" and denied.purpose == "listening"

@@ -48,6 +48,10 @@ MATERIAL_CHANGE = {
     "pto_deficit": 0.25,
     "burnout_sentiment_drop": 0.2,
 }
+PTO_PRIOR_WEEKS = 100.0
+# No marker counts for more than this many material units, so one noisy marker (time off in a small
+# team) cannot make a team look strained on its own.
+MARKER_CAP = 3.0
 RISKY = "efficiency up, stress up"
 QUADRANTS = (
     RISKY,
@@ -152,15 +156,12 @@ def wellbeing_balance(reader: WorkforceData, as_of: dt.date | None = None) -> We
     """Every team the reader may see, flagged teams first; hidden teams keep their reason."""
     day = as_of or dt.date.today()
     windows = choose_windows(reader, day)
-    recent = reader.activity_cells(*windows.recent, by=("org_unit",))
-    baseline = reader.activity_cells(*windows.baseline, by=("org_unit",))
-    org_recent = reader.activity_cells(*windows.recent)
-    org_baseline = reader.activity_cells(*windows.baseline)
+    recent, baseline = reader.activity_cells((windows.recent, windows.baseline), by=("org_unit",))
+    org_recent, org_baseline = reader.activity_cells((windows.recent, windows.baseline))
     notes: list[str] = []
     burnout = _burnout_drop(reader, notes)
     tree = load_unit_tree(reader.session)
     ids = {label: uid for uid, label in tree.labels.items()}
-    baseline_cells = {str(c.group.get("org_unit")): i for i, c in enumerate(baseline["hours"].cells)}
     teams = []
     for i, cell in enumerate(recent["hours"].cells):
         label = str(cell.group.get("org_unit"))
@@ -168,17 +169,13 @@ def wellbeing_balance(reader: WorkforceData, as_of: dt.date | None = None) -> We
         if cell.suppressed:
             teams.append(TeamBalance(label, unit_id, None, True, cell.reason))
             continue
-        j = baseline_cells.get(label)
-        if j is None or baseline["hours"].cells[j].suppressed:
-            reason = (
-                baseline["hours"].cells[j].reason
-                if j is not None
-                else "no work patterns in the baseline weeks"
+        if not recent["person_weeks"].cells[i].value or not baseline["person_weeks"].cells[i].value:
+            teams.append(
+                TeamBalance(label, unit_id, cell.n, True, "no work patterns in one of the two periods")
             )
-            teams.append(TeamBalance(label, unit_id, cell.n, True, f"baseline: {reason}"))
             continue
         now = _rates(recent, i, _pto_per_week(org_recent))
-        then = _rates(baseline, j, _pto_per_week(org_baseline))
+        then = _rates(baseline, i, _pto_per_week(org_baseline))
         markers = {
             key: round(now[key] - then[key], 4)
             for key in ("after_hours_share", "meeting_share", "pto_deficit")
@@ -189,7 +186,7 @@ def wellbeing_balance(reader: WorkforceData, as_of: dt.date | None = None) -> We
         level = found[1] if found else None
         if found is not None:
             markers["burnout_sentiment_drop"] = round(found[0], 3)
-        stress = sum(v / MATERIAL_CHANGE[k] for k, v in markers.items()) / len(markers)
+        stress = sum(_capped(v / MATERIAL_CHANGE[k]) for k, v in markers.items()) / len(markers)
         efficiency = now["efficiency"] / then["efficiency"] - 1 if then["efficiency"] else 0.0
         worked = now["output_per_hour"] / then["output_per_hour"] - 1 if then["output_per_hour"] else 0.0
         teams.append(
@@ -233,6 +230,10 @@ def recommend_rebalancing(reader: WorkforceData, report: WellbeingReport) -> lis
     return [row.id for row in propose(reader.session, reader.actor, proposals)]
 
 
+def _capped(units: float) -> float:
+    return max(-MARKER_CAP, min(MARKER_CAP, units))
+
+
 def _pto_per_week(org: dict[str, Report]) -> float:
     cells = org["pto_hours"].cells
     weeks = org["person_weeks"].cells
@@ -245,7 +246,11 @@ def _rates(reports: dict[str, Report], i: int, org_pto_per_week: float) -> dict[
     value = {name: float(report.cells[i].value or 0.0) for name, report in reports.items()}
     hours = value["hours"] or 1.0
     contracted = max(STANDARD_WEEK_HOURS * value["person_weeks"] - value["pto_hours"], 1.0)
-    pto = value["pto_hours"] / value["person_weeks"] if value["person_weeks"] else 0.0
+    # Time off comes in days and weeks, so a small team's quarter says little on its own: its rate is
+    # shrunk toward the organisation's as if it had PTO_PRIOR_WEEKS more weeks at the usual rate.
+    pto = (value["pto_hours"] + PTO_PRIOR_WEEKS * org_pto_per_week) / (
+        value["person_weeks"] + PTO_PRIOR_WEEKS
+    )
     return {
         "efficiency": value["output"] / contracted,
         "output_per_hour": value["output"] / hours,

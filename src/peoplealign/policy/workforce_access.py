@@ -98,12 +98,41 @@ class WorkforceData(PersonalData):
         )
         return found
 
-    def activity_cells(self, start: dt.date, end: dt.date, by: Sequence[str] = ()) -> dict[str, Report]:
-        """Totals of weekly work patterns for weeks starting in [start, end), per cell, one report per
-        measure of `ACTIVITY_MEASURES` (`person_weeks` counts the weeks behind the totals). People
-        are placed in their current unit: a team's pattern is the pattern of the people in it now."""
-        detail = {"metric": "work_patterns", "by": list(by), "from": start.isoformat(), "to": end.isoformat()}
+    def activity_cells(
+        self, windows: Sequence[tuple[dt.date, dt.date]], by: Sequence[str] = ()
+    ) -> list[dict[str, Report]]:
+        """Totals of weekly work patterns per cell for each window of weeks [start, end): per window,
+        one report per measure of `ACTIVITY_MEASURES` (`person_weeks` counts the weeks behind the
+        totals). One population (everyone with weeks in any window, placed in their current unit) and
+        so one anonymity decision for all windows: a comparison over time shows the same cells."""
+        detail = {
+            "metric": "work_patterns",
+            "by": list(by),
+            "windows": [[a.isoformat(), b.isoformat()] for a, b in windows],
+        }
         obligations = self._authorize_aggregate("activity", by, {}, detail)
+        totals = [self._activity_totals(start, end) for start, end in windows]
+        keys = sorted({key for window in totals for key in window})
+        facts = load_person_facts(self.session)
+        tree = load_unit_tree(self.session)
+        day = max(end for _, end in windows)
+        population = [
+            Member(key, dimensions(facts.get(int(key)), _unit(facts, int(key)), tree, day)) for key in keys
+        ]
+        audience = self._audience(obligations, {int(key): key for key in keys})
+        reports = [
+            {
+                measure: build_report(population, audience, obligations.k, by, {}, _summer(window, measure))
+                for measure in ACTIVITY_MEASURES
+            }
+            for window in totals
+        ]
+        self._audit_aggregate(
+            "activity", {**detail, "scope": audience.scope.value}, reports[0]["person_weeks"]
+        )
+        return reports
+
+    def _activity_totals(self, start: dt.date, end: dt.date) -> dict[str, dict[str, float]]:
         rows = self.session.execute(
             select(
                 ActivityWeek.person_id,
@@ -117,19 +146,7 @@ class WorkforceData(PersonalData):
             .where(ActivityWeek.week_start >= start, ActivityWeek.week_start < end)
             .group_by(ActivityWeek.person_id)
         ).all()
-        totals = {str(r[0]): dict(zip(ACTIVITY_MEASURES, map(float, r[1:]), strict=True)) for r in rows}
-        facts = load_person_facts(self.session)
-        tree = load_unit_tree(self.session)
-        population = [
-            Member(key, dimensions(facts.get(int(key)), _unit(facts, int(key)), tree, end)) for key in totals
-        ]
-        audience = self._audience(obligations, {int(key): key for key in totals})
-        reports = {
-            measure: build_report(population, audience, obligations.k, by, {}, _summer(totals, measure))
-            for measure in ACTIVITY_MEASURES
-        }
-        self._audit_aggregate("activity", {**detail, "scope": audience.scope.value}, reports["person_weeks"])
-        return reports
+        return {str(r[0]): dict(zip(ACTIVITY_MEASURES, map(float, r[1:]), strict=True)) for r in rows}
 
     def departure_cells(
         self, start: dt.date, end: dt.date, cost_of: CostRule, by: Sequence[str] = ()
@@ -235,7 +252,7 @@ def _counter(chosen: set[int]) -> Callable[[frozenset[str]], float]:
 
 def _summer(totals: Mapping[str, Mapping[str, float]], measure: str) -> Callable[[frozenset[str]], float]:
     """A measure's total over a cell's members."""
-    return lambda members: sum(totals[m][measure] for m in members)
+    return lambda members: sum(totals[m][measure] for m in members if m in totals)
 
 
 def _unit(facts: Mapping[int, object], person_id: int) -> int | None:
