@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from peoplealign.policy.actor import Actor
@@ -31,6 +32,10 @@ from peoplealign.store.models import (
     Skill,
     User,
 )
+
+PASSWORD = "correct horse battery staple"
+# A cheap argon2 hash: verifying reads the cost from the hash, so sign-ins in tests stay fast.
+PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
 
 EMAILS = {
     "hr": "hr1@example.org",
@@ -111,7 +116,7 @@ def build_org(url: str) -> Org:
         for key, (hris, roles) in links.items():
             user = User(
                 email=EMAILS[key],
-                password_hash="not-used",
+                password_hash=PASSWORD_HASH,
                 roles=roles,
                 person_id=rows[hris].id if hris else None,
             )

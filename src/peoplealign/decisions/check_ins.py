@@ -2,8 +2,8 @@
 about (notes, goals, feedback). They stay between the two of them unless the employee shares them;
 who may read one is decided in `policy.check_in_access`.
 
-Coaching prompts from team-level signals belong beside these conversations; they are not shown here
-because no coaching service exists in this build.
+The check-ins page shows a manager the coaching prompts published for their teams
+(`metrics.coaching`) beside these conversations: team-level signals, never about one person.
 """
 
 from __future__ import annotations

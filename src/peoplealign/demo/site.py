@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from peoplealign.accounts.roles import ALL_ROLES
+from peoplealign.demo.conversations import seed_conversations
 from peoplealign.demo.generate import generate_demo
 from peoplealign.demo.metric_workshop import run_demo_workshop
 from peoplealign.demo.names import EMAIL_DOMAIN
@@ -96,6 +97,10 @@ def prepare_demo_site(url: str, employees: int, seed: int, progress: Progress) -
         progress("flagging unusual team weeks for context and publishing coaching prompts")
         with session_scope(url) as session:
             run_signal_jobs(session, Actor.system("up"))
+    if is_demo:
+        progress("adding the demo's check-ins and town-hall stories")
+        with session_scope(url) as session:
+            seed_conversations(session)
     with session_scope(url) as session:
         chain = audit.verify(session)
     emails = _demo_role_emails() if is_demo else []

@@ -1,5 +1,6 @@
-"""Check-ins: managers record conversations with their direct reports; employees read theirs and
-decide whether to share them. Private to the two people by default."""
+"""Check-ins: managers record conversations with their direct reports, beside the coaching prompts
+from their teams' signals; employees read theirs and decide whether to share them. Private to the
+two people by default."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from peoplealign.decisions.check_ins import create_check_in, set_shared
 from peoplealign.errors import InvalidInputError
+from peoplealign.metrics.coaching import stored_prompts
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.check_in_access import CheckInAccess
+from peoplealign.web.charter_rules import views_for_roles
 from peoplealign.web.deps import CurrentCharter, DbSession, require_view
 from peoplealign.web.templating import render
 
@@ -30,6 +33,11 @@ def check_ins_page(
     saved: int | None = None,
 ) -> Response:
     access = CheckInAccess(session, actor, charter)
+    prompts = (
+        [p for p in stored_prompts(session, actor) if p.status in ("open", "accepted")]
+        if "coaching" in views_for_roles(charter, actor.roles)
+        else []
+    )
     return render(
         request,
         "check_ins.html",
@@ -37,6 +45,7 @@ def check_ins_page(
             "title": "Check-ins",
             "check_ins": access.visible(),
             "reports": access.direct_reports(),
+            "prompts": prompts,
             "today": dt.date.today().isoformat(),
             "saved": saved,
             "shows_queue": bool(actor.person_id) and actor.has_role("manager"),

@@ -1,0 +1,125 @@
+"""The decisions pages and their API twins: same refusals as the CLI, pages gated by the charter's
+views, forms that work end to end."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from decisions_helpers import EMAILS, PASSWORD, Org
+from fastapi.testclient import TestClient
+
+from peoplealign.web.app import create_app
+
+
+def _token(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF field"
+    return match.group(1)
+
+
+@pytest.fixture
+def client(sqlite_org: Org) -> Iterator[TestClient]:
+    with TestClient(create_app(sqlite_org.url), base_url="https://testserver") as test_client:
+        yield test_client
+
+
+def _sign_in(client: TestClient, who: str) -> str:
+    token = _token(client.get("/login").text)
+    response = client.post(
+        "/login",
+        data={"email": EMAILS[who], "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return _token(client.get("/my-data").text)
+
+
+def test_api_refuses_termination_without_rationale_reviewer_or_own_name(client: TestClient) -> None:
+    token = _sign_in(client, "hr")
+    headers = {"X-CSRF-Token": token}
+    body = {"type": "termination", "subject": "P1", "decided_by": EMAILS["hr"], "rationale": "Misconduct."}
+    refused = client.post("/api/v1/decisions", json=body, headers=headers)
+    assert refused.status_code == 403
+    assert refused.json()["rule"] == "decisions_requiring_human.termination.second_reviewer"
+    for changes, words in (
+        ({"decided_by": None}, "named human"),
+        ({"rationale": ""}, "rationale"),
+        ({"decided_by": EMAILS["hr2"]}, "only decisions they make themselves"),
+    ):
+        response = client.post(
+            "/api/v1/decisions", json={**body, "second_reviewer": EMAILS["hr2"], **changes}, headers=headers
+        )
+        assert response.status_code == 403 and words in response.json()["detail"], response.json()
+    flight = client.post(
+        "/api/v1/decisions",
+        json={**body, "type": "promotion", "considered": ["prediction:1"]},
+        headers=headers,
+    )
+    assert flight.status_code == 403 and "flight_risk" in flight.json()["detail"]
+    recorded = client.post(
+        "/api/v1/decisions", json={**body, "second_reviewer": EMAILS["hr2"]}, headers=headers
+    )
+    assert recorded.status_code == 201, recorded.json()
+    assert client.get("/api/v1/decisions").json()["decisions"][0]["id"] == recorded.json()["id"]
+
+
+def test_pages_follow_the_charter_views(client: TestClient) -> None:
+    _sign_in(client, "employee")
+    for path in ("/town-hall", "/my-data", "/check-ins", "/api/v1/my-data", "/api/v1/town-hall"):
+        assert client.get(path).status_code == 200, path
+    for path in ("/decisions/queue", "/decisions", "/people/corrections", "/api/v1/recommendations"):
+        assert client.get(path).status_code == 403, path
+    nav = client.get("/my-data").text
+    assert 'href="/town-hall"' in nav and 'href="/decisions"' not in nav
+    export = client.get("/my-data/export")
+    assert "attachment" in export.headers["content-disposition"]
+    assert export.json()["profile"]["hris_id"] == "P1"
+
+
+def test_hr_works_the_queue_through_the_page(client: TestClient, sqlite_org: Org) -> None:
+    token = _sign_in(client, "hr")
+    page = client.get("/decisions/queue").text
+    assert "Offer a stay interview" in page and "fr-test-1" in page
+    for data in (
+        {"action": "accept"},
+        {"action": "outcome", "outcome": "Stay interview held; agreed a mentoring plan."},
+    ):
+        response = client.post(
+            f"/decisions/queue/{sqlite_org.stay_interview_id}",
+            data={**data, "csrf_token": token},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+    item = client.get(f"/api/v1/recommendations/{sqlite_org.stay_interview_id}").json()
+    assert item["status"] == "done" and item["outcome"] == "Stay interview held; agreed a mentoring plan."
+    bad = client.post(
+        f"/decisions/queue/{sqlite_org.rebalance_id}",
+        data={"action": "dismiss", "reason": "", "csrf_token": token},
+    )
+    assert bad.status_code == 400
+
+
+def test_manager_records_a_check_in_the_employee_shares(client: TestClient) -> None:
+    token = _sign_in(client, "manager")
+    assert "Record a check-in" in client.get("/check-ins").text
+    response = client.post(
+        "/check-ins",
+        data={
+            "employee": "P1",
+            "held_on": "2026-11-19",
+            "notes": "Talked about growth.",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    check_in = client.get("/api/v1/check-ins").json()["check_ins"][0]
+    client.post("/logout", data={"csrf_token": token})
+    token = _sign_in(client, "hr")
+    assert client.get(f"/api/v1/check-ins/{check_in['id']}").status_code == 403
+    client.post("/logout", data={"csrf_token": token})
+    token = _sign_in(client, "employee")
+    client.post(f"/check-ins/{check_in['id']}/share", data={"shared": "yes", "csrf_token": token})
+    assert client.get(f"/api/v1/check-ins/{check_in['id']}").json()["shared"] is True
