@@ -17,9 +17,13 @@ from peoplealign.web.csrf import verify_csrf
 from peoplealign.web.error_pages import install_problem_handlers
 from peoplealign.web.ratelimit import LoginRateLimiter
 from peoplealign.web.routers import audit_log, auth, ethics, insights, organisation, system
+from peoplealign.web.routers import check_ins as check_in_pages
+from peoplealign.web.routers import decisions as decision_pages
 from peoplealign.web.routers import listening as listening_pages
 from peoplealign.web.routers import metrics as metric_pages
+from peoplealign.web.routers import my_data as my_data_pages
 from peoplealign.web.routers import reports as survey_reports
+from peoplealign.web.routers import town_hall as town_hall_pages
 from peoplealign.web.scheduled_jobs import retention_job, running
 from peoplealign.web.secret_key import load_secret_key
 from peoplealign.web.security_headers import SecurityHeadersMiddleware
@@ -36,6 +40,10 @@ ROUTERS = (
     audit_log.router,
     listening_pages.router,
     metric_pages.router,
+    decision_pages.router,
+    town_hall_pages.router,
+    my_data_pages.router,
+    check_in_pages.router,
     insights.router,
 )
 

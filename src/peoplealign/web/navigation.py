@@ -17,9 +17,16 @@ class NavItem:
 # One row per page; later pages add a row here and their router in `web/app.py`.
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("home", "Overview", "/"),
+    NavItem("town_hall", "Town hall", "/town-hall"),
     NavItem("ethics_statement", "Ethics statement", "/ethics"),
+    NavItem("my_data", "My data", "/my-data"),
+    NavItem("check_ins", "Check-ins", "/check-ins"),
+    NavItem("recommendation_queue", "Recommendations", "/decisions/queue"),
+    NavItem("decisions", "Career decisions", "/decisions"),
     NavItem("workshops", "Workshops", "/workshops"),
     NavItem("metrics", "Metrics", "/metrics"),
+    NavItem("context_requests", "Context requests", "/context"),
+    NavItem("coaching", "Coaching", "/coaching"),
     NavItem("listening", "Listening", "/listening"),
     NavItem("alignment", "Alignment", "/alignment"),
     NavItem("roi", "People ROI", "/roi"),
