@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, String, and_, cast, delete, func, literal,
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from peoplealign.errors import PermissionDeniedError
-from peoplealign.policy import audit
+from peoplealign.policy import audit, data_version
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter_document import CharterDocument, DataSource
 from peoplealign.store.models import (
@@ -230,6 +230,7 @@ def enforce_retention(
         )
     report = RetentionReport(dry_run, run_on, outcomes)
     if not dry_run:
+        data_version.touch(session)  # anonymised records change in place: cached aggregates go
         audit.record(
             session,
             actor,
