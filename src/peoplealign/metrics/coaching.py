@@ -25,6 +25,7 @@ from peoplealign.policy import audit
 from peoplealign.policy.gateway import PersonalData
 from peoplealign.policy.metric_access import MetricData, Tables
 from peoplealign.policy.population import load_unit_tree
+from peoplealign.policy.scope import Scope
 from peoplealign.policy.team_context import readable_units, unit_names
 from peoplealign.store.models import Recommendation
 
@@ -231,7 +232,11 @@ def _activity_changes(session: Session, actor: Actor, as_of: dt.date) -> dict[st
 
 
 def _comment_changes(session: Session, actor: Actor) -> list[Change]:
-    """Workload's share of each team's themed comments, latest survey cycle against the one before."""
+    """Workload's share of each team's themed comments, latest survey cycle against the one before.
+    Comments need k_comments writers, which few teams reach, so organisation-scope readers also get
+    departments (a manager's department cell would be their own line, not the department)."""
+    from peoplealign.policy.charter import active_charter
+
     reader = PersonalData(session, actor, COMMENT_PURPOSE)
     try:
         latest = reader.survey()
@@ -241,23 +246,29 @@ def _comment_changes(session: Session, actor: Actor) -> list[Change]:
     if previous is None:
         return []
     by_label = {label: uid for uid, label in load_unit_tree(session).labels.items()}
+    levels = ["org_unit"]
+    if Scope(active_charter(session).scope_for(actor.roles)) is Scope.ORGANISATION:
+        levels.append("department")
 
-    def shares(survey_id: int) -> dict[int, tuple[float, int]]:
-        voices = reader.comment_theme_cells(["org_unit"], survey_id).get(BURNOUT_THEME, [])
+    def shares(survey_id: int, level: str) -> dict[int, tuple[float, int]]:
+        voices = reader.comment_theme_cells([level], survey_id).get(BURNOUT_THEME, [])
         return {
-            by_label[str(v.group["org_unit"])]: (v.share, v.n or 0)
+            by_label[str(v.group[level])]: (v.share, v.n or 0)
             for v in voices
-            if not v.suppressed and v.share is not None and str(v.group.get("org_unit")) in by_label
+            if not v.suppressed and v.share is not None and str(v.group.get(level)) in by_label
         }
 
-    now, then = shares(latest.id), shares(previous.id)
     period = (latest.opened_on or dt.date.today(), latest.closed_on or latest.opened_on or dt.date.today())
     baseline = (previous.opened_on or period[0], previous.closed_on or previous.opened_on or period[0])
-    return [
-        Change(unit, then[unit][0], share, n, period, baseline, f"{previous.code} to {latest.code}")
-        for unit, (share, n) in now.items()
-        if unit in then
-    ]
+    changes = []
+    for level in levels:
+        now, then = shares(latest.id, level), shares(previous.id, level)
+        changes += [
+            Change(unit, then[unit][0], share, n, period, baseline, f"{previous.code} to {latest.code}")
+            for unit, (share, n) in now.items()
+            if unit in then
+        ]
+    return changes
 
 
 def coaching_prompts(session: Session, actor: Actor, as_of: dt.date | None = None) -> list[Prompt]:

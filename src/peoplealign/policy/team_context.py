@@ -30,18 +30,49 @@ RESOURCE = "team_context"
 
 
 def accountable_managers(session: Session) -> dict[int, int]:
-    """Unit id -> the person most of its current members report to (the team lead for a team whose
-    lead sits in it, the department head for a unit managed from above)."""
-    rows = session.execute(
-        select(Person.org_unit_id, Person.manager_id).where(
-            Person.exit_date.is_(None), Person.org_unit_id.is_not(None), Person.manager_id.is_not(None)
-        )
+    """Unit id -> the person who answers for it: the member of the unit with the most people
+    reporting to them (directly or not) inside the unit and the units below it, which is the team
+    lead of a team and the head of a department; for a unit with no manager among its members,
+    the person most of its members report to."""
+    people = session.execute(
+        select(Person.id, Person.org_unit_id, Person.manager_id).where(Person.exit_date.is_(None))
     ).all()
-    counts: dict[int, Counter[int]] = {}
-    for unit, manager in rows:
-        counts.setdefault(int(unit), Counter())[int(manager)] += 1
-    # Ties go to the lower id so the addressee is stable between runs.
-    return {unit: min(c, key=lambda p: (-c[p], p)) for unit, c in counts.items()}
+    parents = dict(session.execute(select(OrgUnit.id, OrgUnit.parent_id)).tuples().all())
+    unit_of = {p.id: p.org_unit_id for p in people}
+    managers = {p.id: p.manager_id for p in people}
+    reach: dict[int, Counter[int]] = {}  # unit -> member -> people below them in the unit's subtree
+    direct: dict[int, Counter[int]] = {}  # unit -> manager -> members reporting directly
+    for person, unit in unit_of.items():
+        if unit is None:
+            continue
+        boss = managers.get(person)
+        if boss is not None:
+            direct.setdefault(unit, Counter())[boss] += 1
+        seen: set[int] = set()
+        while boss is not None and boss not in seen:
+            seen.add(boss)
+            home = unit_of.get(boss)
+            if home is not None and _contains(parents, home, unit):
+                reach.setdefault(home, Counter())[boss] += 1
+            boss = managers.get(boss)
+    found: dict[int, int] = {}
+    for unit in set(reach) | set(direct):
+        counts = reach.get(unit) or direct[unit]
+        # Ties go to the lower id so the addressee is stable between runs.
+        found[unit] = min(counts, key=lambda p: (-counts[p], p))
+    return found
+
+
+def _contains(parents: Mapping[int, int | None], ancestor: int, unit: int) -> bool:
+    """Whether `unit` is `ancestor` or below it in the unit tree."""
+    seen: set[int] = set()
+    current: int | None = unit
+    while current is not None and current not in seen:
+        if current == ancestor:
+            return True
+        seen.add(current)
+        current = parents.get(current)
+    return False
 
 
 def units_in_charge(session: Session, person_id: int | None) -> frozenset[int]:

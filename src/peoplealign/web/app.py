@@ -18,6 +18,7 @@ from peoplealign.web.error_pages import install_problem_handlers
 from peoplealign.web.ratelimit import LoginRateLimiter
 from peoplealign.web.routers import audit_log, auth, ethics, insights, organisation, system
 from peoplealign.web.routers import check_ins as check_in_pages
+from peoplealign.web.routers import context as context_pages
 from peoplealign.web.routers import decisions as decision_pages
 from peoplealign.web.routers import listening as listening_pages
 from peoplealign.web.routers import metrics as metric_pages
@@ -40,6 +41,7 @@ ROUTERS = (
     audit_log.router,
     listening_pages.router,
     metric_pages.router,
+    context_pages.router,
     decision_pages.router,
     town_hall_pages.router,
     my_data_pages.router,
