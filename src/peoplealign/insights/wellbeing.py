@@ -8,11 +8,13 @@ then cancel out; without a year of history, against the quarter before):
 - stress markers: after-hours share of hours worked, meeting share of hours worked, the time-off
   deficit against the organisation in the same weeks, and the sentiment of comments on burnout
   (the team's when at least k_comments people wrote, otherwise its department's).
-Each marker's change is divided by the change this analysis treats as material, and the stress
-index is their mean: 1 means "a material rise on average". A team whose efficiency rose by at least
-`EFFICIENCY_RISE` while its stress index reached `STRESS_RISE` gets a rebalance-workload
-recommendation for the whole team, never naming a person. Teams with fewer than k people are hidden,
-with the reason in their place.
+Each marker's change is divided by the change this analysis treats as material (capped at
+`MARKER_CAP` units, and a small team's time off shrunk toward the organisation's, so noise in one
+marker cannot flag a team alone), and the stress index is their mean: 1 means "a material rise on
+average". Both periods are read in one call, so both come from one anonymity decision.
+A team whose efficiency rose by at least `EFFICIENCY_RISE` while its stress index reached
+`STRESS_RISE` gets a rebalance-workload recommendation for the whole team, never naming a person.
+Teams with fewer than k people are hidden, with the reason in their place.
 """
 
 from __future__ import annotations
