@@ -54,7 +54,8 @@ def bar_figure_json(
             hovertemplate=hover + "<extra></extra>",
         )
     )
-    _layout(figure, 120 + 32 * len(labels), xaxis_title=axis_title, yaxis={"automargin": True})
+    axis = {"title": axis_title, "tickformat": number_format if number_format.endswith("%") else None}
+    _layout(figure, 120 + 32 * len(labels), xaxis=axis, yaxis={"automargin": True})
     return _json(figure)
 
 
@@ -95,8 +96,9 @@ def heatmap_json(
     colour_range: tuple[float, float],
     diverging: bool,
 ) -> str | None:
-    """Rows × columns; a None value is a suppressed cell: no colour, its reason in place and on hover."""
-    if not rows or not columns:
+    """Rows × columns; a None value is a suppressed cell: no colour, its reason in place and on hover.
+    None when no cell is shown: a grey block says less than the page's sentence about it."""
+    if not rows or not columns or all(v is None for row in values for v in row):
         return None
     import plotly.graph_objects as go
 
@@ -172,7 +174,7 @@ def alignment_figure_json(
         figure,
         420,
         showlegend=False,
-        xaxis={"title": "Leadership priority (weight, 1 = top priority)", "range": [0, 1.1]},
-        yaxis={"title": "Employee concern (scaled, 1 = most concerning)", "range": [0, 1.15]},
+        xaxis={"title": "Leadership priority (1 = top priority)", "range": [-0.05, 1.35]},
+        yaxis={"title": "Employee concern (1 = highest)", "range": [0, 1.15]},
     )
     return _json(figure)

@@ -206,7 +206,7 @@ def _topics_context(reader: PersonalData, survey_id: str | None) -> dict[str, An
         "survey": survey,
         "report": report,
         "caption": survey_caption(survey, report.unthemed_clauses, "sentences that fit no theme"),
-        "trend_cycles": report.cycles,
+        "label_writers": reader.charter.k_aggregate,
     }
 
 
