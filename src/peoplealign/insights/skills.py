@@ -67,15 +67,17 @@ class SkillGap:
         return asdict(self)
 
     def explanation(self) -> str:
-        parts = [
-            f"{self.skill_name} in {self.unit}: {self.demand:g} people needed "
-            + (
-                "at working proficiency by the latest plan"
-                if self.source == "strategic demand"
-                else "by their roles' requirements"
+        if self.source == "strategic demand":
+            opening = (
+                f"{self.skill_name} in {self.unit}: the latest plan needs {self.demand:g} people at working "
+                f"proficiency, {self.supply:g} are; {self.gap:g} short."
             )
-            + f", {self.supply:g} there; {self.gap:g} short."
-        ]
+        else:
+            opening = (
+                f"{self.skill_name} in {self.unit}: {self.demand:g} people's roles require it, "
+                f"{self.supply:g} of them at the level their role asks for; {self.gap:g} short."
+            )
+        parts = [opening]
         if self.trend_per_quarter:
             direction = "grew" if self.trend_per_quarter > 0 else "fell"
             parts.append(
