@@ -90,8 +90,8 @@ def run_backtest(
             select_by=options.select_by,
             seed=options.seed,
         )
-        risk[test] = model.risk(x_test, duration[test])
-        probability[test] = model.probability(x_test, duration[test])
+        risk[test] = model.risk(x_test)
+        probability[test] = model.probability(x_test)
         fold_of[test] = number
         for i in test:
             families[i] = model.model.family

@@ -1,12 +1,13 @@
 """The two interpretable flight-risk model families and the inner cross-validation that picks one.
 
-* `cox` — a ridge-penalised Cox model: time-to-exit with tenure as the clock. The right model when
-  features describe people as they were when their clock started (or change slowly).
-* `tenure_hazard` — a ridge-penalised discrete-time hazard at the person's current tenure: a
-  logistic model of leaving in the observation window with tenure as a covariate. The right model
-  for snapshot exports (one row per person, features measured at the snapshot or at exit), where
-  tenure-like columns such as "years with current manager" make Cox coefficients absurd.
+* `cox` — a ridge-penalised Cox model: time to exit with tenure as the clock. The right model when
+  features describe people as they were while their clock ran (or change slowly).
+* `logistic` — a ridge-penalised logistic model of having left at all. The right model for snapshot
+  exports (one row per person, features measured at the snapshot or at exit), where tenure-like
+  columns such as "years with current manager" make Cox coefficients absurd.
 
+Neither uses the scored row's own duration: in historical data a leaver's duration is the moment
+they left, so a score built on it would look prescient in a backtest and mean nothing in use.
 Both are linear in standardised features, so each score splits into signed factor contributions.
 Which family and penalty serve a data set best is decided on the training rows alone by inner
 cross-validation, on AUC against the event (default) or on concordance.
@@ -21,67 +22,57 @@ import numpy as np
 from numpy.typing import NDArray
 
 from peoplealign.insights.risk_calibration import PlattCalibrator, fit_platt, horizon_target
-from peoplealign.insights.risk_cox import CoxModel, concordance, fit_cox
+from peoplealign.insights.risk_cox import CoxModel, concordance, fit_cox, newton
 
 Array = NDArray[np.float64]
 PENALTIES = (0.003, 0.01, 0.03, 0.1)
-FAMILIES = ("cox", "tenure_hazard")
+FAMILIES = ("cox", "logistic")
 SELECTION_METRICS = ("auc", "concordance")
-TENURE_TERMS = ("tenure (log)", "tenure (log, squared)")
-
-
-@dataclass(frozen=True)
-class TenureScale:
-    mean: float
-    scale: float
-
-    def terms(self, duration: Array) -> Array:
-        z = (np.log1p(np.clip(duration, 0, None)) - self.mean) / self.scale
-        return np.column_stack([z, z**2 - 1.0])
 
 
 @dataclass(frozen=True)
 class LinearRiskModel:
-    """One fitted family: `score` is log relative hazard (cox) or log-odds of leaving (tenure_hazard)."""
+    """One fitted family: `score` is log relative hazard (cox) or log-odds of leaving (logistic)."""
 
     family: str
     penalty: float
-    coef: Array  # on features, then (tenure_hazard only) the tenure terms
+    coef: Array
     intercept: float
-    tenure: TenureScale | None
     cox: CoxModel | None
 
-    def design(self, x: Array, duration: Array) -> Array:
-        if self.tenure is None:
-            return x
-        return np.hstack([x, self.tenure.terms(duration)])
+    def score(self, x: Array) -> Array:
+        return np.asarray(x @ self.coef + self.intercept, dtype=np.float64)
 
-    def score(self, x: Array, duration: Array) -> Array:
-        return np.asarray(self.design(x, duration) @ self.coef + self.intercept, dtype=np.float64)
-
-    def contributions(self, x: Array, duration: Array) -> Array:
-        """Per row and term, coefficient × standardised value: what pushed this score up or down."""
-        return np.asarray(self.design(x, duration) * self.coef, dtype=np.float64)
+    def contributions(self, x: Array) -> Array:
+        """Per row and feature, coefficient × standardised value: what pushed this score up or down."""
+        return np.asarray(x * self.coef, dtype=np.float64)
 
 
 def fit_family(family: str, penalty: float, x: Array, duration: Array, event: Array) -> LinearRiskModel:
     if family == "cox":
         cox = fit_cox(x, duration, event, penalty)
-        return LinearRiskModel(family, penalty, cox.coef, 0.0, None, cox)
-    log_tenure = np.log1p(np.clip(duration, 0, None))
-    tenure = TenureScale(float(log_tenure.mean()), float(log_tenure.std()) or 1.0)
-    design = np.hstack([x, tenure.terms(duration)])
-    coef, intercept = _ridge_logistic(design, event.astype(np.float64), penalty)
-    return LinearRiskModel(family, penalty, coef, intercept, tenure, None)
+        return LinearRiskModel(family, penalty, cox.coef, 0.0, cox)
+    coef, intercept = _ridge_logistic(x, event.astype(np.float64), penalty)
+    return LinearRiskModel(family, penalty, coef, intercept, None)
 
 
 def _ridge_logistic(x: Array, y: Array, penalty: float) -> tuple[Array, float]:
-    """Mean log-loss + ½·penalty·‖β‖² (intercept free): the same penalty scale as the Cox fit."""
-    from sklearn.linear_model import LogisticRegression
+    """Mean log-loss + ½·penalty·‖β‖² with a free intercept: the same penalty scale as the Cox fit."""
+    n = len(y)
+    design = np.column_stack([np.ones(n), x])
+    ridge = np.full(design.shape[1], penalty)
+    ridge[0] = 1e-8
 
-    model = LogisticRegression(C=1.0 / (penalty * len(y)), max_iter=2000)
-    model.fit(x, y)
-    return np.asarray(model.coef_[0], dtype=np.float64), float(model.intercept_[0])
+    def objective(beta: Array) -> tuple[float, Array, Array]:
+        z = design @ beta
+        p = 1.0 / (1.0 + np.exp(-z))
+        loss = float(np.mean(np.logaddexp(0.0, z) - y * z)) + 0.5 * float(ridge @ beta**2)
+        grad = design.T @ (p - y) / n + ridge * beta
+        hessian = (design * (p * (1 - p))[:, None]).T @ design / n + np.diag(ridge)
+        return loss, grad, hessian
+
+    beta = newton(objective, np.zeros(design.shape[1]))
+    return beta[1:], float(beta[0])
 
 
 def evaluate(metric: str, score: Array, duration: Array, event: Array) -> float:
@@ -109,11 +100,11 @@ class CalibratedRiskModel:
     horizon: float | None
     candidates: tuple[Candidate, ...]
 
-    def risk(self, x: Array, duration: Array) -> Array:
-        return self.model.score(x, duration)
+    def risk(self, x: Array) -> Array:
+        return self.model.score(x)
 
-    def probability(self, x: Array, duration: Array) -> Array:
-        return self.calibrator(self.model.score(x, duration))
+    def probability(self, x: Array) -> Array:
+        return self.calibrator(self.model.score(x))
 
 
 def fit_calibrated(
@@ -124,10 +115,29 @@ def fit_calibrated(
     horizon: float | None,
     select_by: str = "auc",
     families: Sequence[str] = FAMILIES,
-    inner_folds: int = 3,
+    inner_folds: int = 5,
     seed: int = 0,
 ) -> CalibratedRiskModel:
-    """Pick family and penalty by inner CV, refit on everything, calibrate on inner OOF scores."""
+    """Pick family and penalty by inner CV, refit on everything, calibrate on inner OOF scores.
+
+    BLAS is held to one thread: these matrices are tiny, and on a busy machine a thread pool per
+    product made the backtest eight times slower in wall time than its CPU time."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        return _fit_calibrated(x, duration, event, horizon, select_by, families, inner_folds, seed)
+
+
+def _fit_calibrated(
+    x: Array,
+    duration: Array,
+    event: Array,
+    horizon: float | None,
+    select_by: str,
+    families: Sequence[str],
+    inner_folds: int,
+    seed: int,
+) -> CalibratedRiskModel:
     from sklearn.model_selection import StratifiedKFold
 
     folds = list(StratifiedKFold(inner_folds, shuffle=True, random_state=seed).split(x, event))
@@ -136,7 +146,7 @@ def fit_calibrated(
     for train, test in folds:
         for family, penalty in grid:
             fitted = fit_family(family, penalty, x[train], duration[train], event[train])
-            oof[(family, penalty)][test] = fitted.score(x[test], duration[test])
+            oof[(family, penalty)][test] = fitted.score(x[test])
     candidates = tuple(
         Candidate(f, p, _pooled_metric(select_by, oof[(f, p)], duration, event, folds)) for f, p in grid
     )
