@@ -15,7 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peoplealign.metrics.annotations import annotate, annotations_for, excluded_windows
-from peoplealign.metrics.anomalies import DetectionSettings, detect_anomalies, detect_team, list_anomalies
+from peoplealign.metrics.anomalies import (
+    AnomalyView,
+    DetectionSettings,
+    detect_anomalies,
+    detect_team,
+    episodes,
+    list_anomalies,
+)
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.engine import PolicyDenied
 from peoplealign.store.engine import session_scope
@@ -211,3 +218,16 @@ def test_one_persons_week_and_a_steady_trend_are_not_events() -> None:
     trend = [10 + 0.15 * i + d for i, d in enumerate(rng.normal(0, 0.3, 40))]
     assert detect_team("x", 1, _series(trend), _reference(40), settings, since) == []
     assert detect_team("x", 1, _series(spike[:20]), _reference(20), settings, since) == [], "too short"
+
+
+def test_a_teams_flags_in_consecutive_weeks_are_one_request() -> None:
+    def flag(i: int, unit: int, week: int, signal: str = "meeting_hours") -> AnomalyView:
+        start = FIRST_WEEK + dt.timedelta(weeks=week)
+        return AnomalyView(i, signal, signal, unit, "U", "Unit", start, 1.0, 7.0, "open", "v")
+
+    found = episodes(
+        [flag(1, 1, 10), flag(2, 1, 11, "output"), flag(3, 1, 10, "output"), flag(4, 1, 14), flag(5, 2, 11)]
+    )
+    assert [[f.id for f in e.flags] for e in found] == [[4], [5], [1, 3, 2]], "newest first"
+    assert found[2].start == FIRST_WEEK + dt.timedelta(weeks=10) and found[2].first.id == 1
+    assert found[2].end == FIRST_WEEK + dt.timedelta(weeks=11, days=6)

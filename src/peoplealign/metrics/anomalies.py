@@ -386,6 +386,46 @@ class AnomalyView:
         }
 
 
+@dataclass(frozen=True)
+class Episode:
+    """Flags of one team in consecutive weeks: one event to explain, whatever signals it moved."""
+
+    flags: tuple[AnomalyView, ...]
+
+    @property
+    def unit_name(self) -> str:
+        return self.flags[0].unit_name
+
+    @property
+    def start(self) -> dt.date:
+        return min(f.week_start for f in self.flags)
+
+    @property
+    def end(self) -> dt.date:
+        return max(f.week_end for f in self.flags)
+
+    @property
+    def first(self) -> AnomalyView:
+        return min(self.flags, key=lambda f: (f.week_start, f.id))
+
+
+def episodes(flags: Sequence[AnomalyView]) -> list[Episode]:
+    """Group a team's flags whose weeks follow each other (a two-week sprint is one request, not
+    four), newest episode first."""
+    found: list[list[AnomalyView]] = []
+    for flag in sorted(flags, key=lambda f: (f.org_unit_id, f.week_start, f.id)):
+        last = found[-1] if found else None
+        if (
+            last
+            and last[-1].org_unit_id == flag.org_unit_id
+            and flag.week_start <= max(f.week_end for f in last) + dt.timedelta(days=1)
+        ):
+            last.append(flag)
+        else:
+            found.append([flag])
+    return sorted((Episode(tuple(group)) for group in found), key=lambda e: e.start, reverse=True)
+
+
 def list_anomalies(
     session: Session,
     actor: Actor,

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from peoplealign.metrics.annotations import CATEGORIES, annotate, annotations_of_anomalies
-from peoplealign.metrics.anomalies import list_anomalies
+from peoplealign.metrics.anomalies import episodes, list_anomalies
 from peoplealign.metrics.coaching import coaching_prompts, stored_prompts
 from peoplealign.policy.actor import Actor
 from peoplealign.web.deps import CurrentActor, CurrentCharter, DbSession, require_view
@@ -39,7 +39,7 @@ def context_page(
         "context.html",
         {
             "title": "Context requests",
-            "open_flags": [f for f in flags if f.status == "open"],
+            "requests": episodes([f for f in flags if f.status == "open"]),
             "answered": [(f, notes[f.id]) for f in flags if f.status != "open"],
             "categories": CATEGORIES,
             "saved": saved,
