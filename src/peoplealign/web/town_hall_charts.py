@@ -7,6 +7,7 @@ from peoplealign.decisions.town_hall import Chart
 
 COLOUR = "#2f5d8a"
 TRENDS = frozenset({"engagement", "enps"})
+WHOLE_NUMBERS = frozenset({"headcount"})
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 14}
 
 
@@ -16,12 +17,16 @@ def town_hall_figure_json(chart: Chart) -> str | None:
     shown = [p for p in chart.points if not p.suppressed and p.value is not None]
     if not shown:
         return None
+
+    def label(value: float | None) -> float | int | None:
+        return int(value) if value is not None and chart.spec.key in WHOLE_NUMBERS else value
+
     if chart.spec.key in TRENDS:
         trace = go.Scatter(
             x=[p.label for p in shown],
             y=[p.value for p in shown],
             mode="lines+markers+text",
-            text=[p.value for p in shown],
+            text=[label(p.value) for p in shown],
             textposition="top center",
             line={"color": COLOUR},
             hovertemplate="%{x}: %{y}<extra></extra>",
@@ -34,7 +39,7 @@ def town_hall_figure_json(chart: Chart) -> str | None:
             y=[p.label for p in ordered],
             orientation="h",
             marker_color=COLOUR,
-            text=[p.value for p in ordered],
+            text=[label(p.value) for p in ordered],
             textposition="auto",
             hovertemplate="%{y}: %{x}<extra></extra>",
         )

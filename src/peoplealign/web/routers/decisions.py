@@ -4,14 +4,22 @@ the same services and policy checks as `peoplealign decisions`."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from peoplealign.decisions.career_decisions import decision_types, record_decision
-from peoplealign.decisions.queue import QueueAction, act, recommendation_queue, show_recommendation
+from peoplealign.decisions.queue import (
+    ACTIVE_STATUSES,
+    QueueAction,
+    act,
+    recommendation_queue,
+    show_recommendation,
+)
 from peoplealign.errors import InvalidInputError
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.decision_access import decision, decisions
@@ -53,11 +61,18 @@ def _day(text: str | None) -> dt.date | None:
 
 @router.get("/decisions/queue", name="recommendation_queue", include_in_schema=False)
 def queue_page(
-    request: Request, session: DbSession, actor: QueueActor, charter: CurrentCharter, done: int | None = None
+    request: Request,
+    session: DbSession,
+    actor: QueueActor,
+    charter: CurrentCharter,
+    done: int | None = None,
+    kind: str | None = None,
 ) -> Response:
     items = recommendation_queue(session, charter, actor, include_closed=True)
-    active = [i for i in items if i.status in ("open", "accepted", "snoozed")]
-    closed = [i for i in items if i not in active]
+    counts = Counter(i.kind for i in items if i.status in ACTIVE_STATUSES)
+    shown = [i for i in items if kind is None or i.kind == kind]
+    active = [i for i in shown if i.status in ACTIVE_STATUSES]
+    closed = [i for i in shown if i.status not in ACTIVE_STATUSES]
     return render(
         request,
         "decisions_queue.html",
@@ -66,6 +81,8 @@ def queue_page(
             "active": active,
             "closed": closed,
             "done": done,
+            "kind": kind,
+            "counts": sorted(counts.items()),
             "tomorrow": dt.date.today() + dt.timedelta(days=1),
         },
     )
@@ -81,6 +98,7 @@ def queue_act_form(
     reason: Annotated[str | None, Form()] = None,
     until: Annotated[str | None, Form()] = None,
     outcome: Annotated[str | None, Form()] = None,
+    kind: Annotated[str | None, Form()] = None,
 ) -> Response:
     act(
         session,
@@ -92,7 +110,8 @@ def queue_act_form(
         until=_day(until),
         outcome=outcome,
     )
-    return RedirectResponse(f"/decisions/queue?done={recommendation_id}", status_code=303)
+    query = urlencode({"done": recommendation_id, **({"kind": kind} if kind else {})})
+    return RedirectResponse(f"/decisions/queue?{query}#recommendation-{recommendation_id}", status_code=303)
 
 
 class QueueActionBody(BaseModel):
