@@ -85,7 +85,8 @@ def _small_cycle(org: Org) -> None:
             )
 
 
-def test_same_suppression_for_everyone(org: Org) -> None:
+def test_same_suppression_for_everyone(sqlite_org: Org) -> None:
+    org = sqlite_org
     _small_cycle(org)
     with session_scope(org.url) as session:
         charter = org.charter()
