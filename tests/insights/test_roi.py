@@ -17,7 +17,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from peoplealign.cli.app import app
-from peoplealign.errors import InvalidInputError
+from peoplealign.errors import InvalidInputError, PermissionDeniedError
 from peoplealign.insights.roi import roi_report
 from peoplealign.insights.turnover_cost import (
     DEFAULT_MODEL,
@@ -105,6 +105,8 @@ def test_the_cost_model_cites_its_source_and_can_be_replaced(demo: str) -> None:
     with pytest.raises(InvalidInputError, match="open band"):
         parse_cost_model({"bands": [{"up_to": 50_000, "share": 0.2}], "source": "x"})
     analyst = Actor("analyst@test", frozenset({"analyst"}))
+    with pytest.raises(PermissionDeniedError), session_scope(demo) as session:
+        save_cost_model(session, EXECUTIVE, {"bands": [{"up_to": None, "share": 0.1}], "source": "x"})
     own = {
         "bands": [{"up_to": None, "share": 0.5}],
         "source": "our 2025 hiring costs",

@@ -28,6 +28,7 @@ from peoplealign.policy.actor import Actor
 from peoplealign.store.models import AppSetting
 
 SETTING_KEY = "turnover_cost"
+CONFIGURING_ROLES = ("analyst", "admin")
 DEFAULT_SOURCE = (
     "Boushey, H. & Glynn, S. J. (2012). There Are Significant Business Costs to Replacing Employees. "
     "Center for American Progress, 16 November 2012: typical cost of turnover 16% of salary for "
@@ -121,7 +122,10 @@ def load_cost_model(session: Session) -> TurnoverCostModel:
 
 def save_cost_model(session: Session, actor: Actor, data: Mapping[str, Any]) -> TurnoverCostModel:
     """Validate and store the organisation's figures (analysts and administrators); audited."""
-    if not actor.has_role("analyst", "admin"):
+    if not actor.has_role(*CONFIGURING_ROLES):
+        audit.record_denial(
+            session, actor, "configure", "turnover_cost", detail={"roles": sorted(actor.roles)}
+        )
         raise PermissionDeniedError(
             f"{actor.email} may not change the turnover cost model (analyst or admin)"
         )
