@@ -1,4 +1,5 @@
-"""The home page and its API twin: the organisation's size and structure as the actor may see it."""
+"""The home page and its API twin: for each persona the cards of its role (`web.home_cards`), then the
+organisation's size and structure as the actor may see it."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from fastapi.responses import Response
 
 from peoplealign.alignment.organisation import organisation_overview
 from peoplealign.policy.actor import Actor
+from peoplealign.web.charter_rules import views_for_roles
 from peoplealign.web.charts import headcount_figure_json
 from peoplealign.web.deps import CurrentCharter, DbSession, require_view
-from peoplealign.web.templating import render
+from peoplealign.web.home_cards import HomeContext, cards_for
+from peoplealign.web.templating import render, serves_page
 
 router = APIRouter()
 
@@ -22,11 +25,20 @@ HomeActor = Annotated[Actor, Depends(require_view("home"))]
 def home(request: Request, session: DbSession, actor: HomeActor, charter: CurrentCharter) -> Response:
     overview = organisation_overview(session, actor, charter)
     units = overview.chart_units()
+    context = HomeContext(
+        session,
+        actor,
+        charter,
+        views_for_roles(charter, actor.roles),
+        lambda path: serves_page(request.app, path),
+        overview.scope,
+    )
     return render(
         request,
         "home.html",
         {
-            "title": "Organisation overview",
+            "title": "Overview",
+            "cards": cards_for(context),
             "overview": overview,
             "chart_units": units,
             "figure_json": headcount_figure_json(units),
