@@ -15,6 +15,7 @@ from peoplealign.demo.conversations import seed_conversations
 from peoplealign.demo.generate import generate_demo
 from peoplealign.demo.metric_workshop import run_demo_workshop
 from peoplealign.demo.names import EMAIL_DOMAIN
+from peoplealign.demo.risk_step import train_demo_flight_risk
 from peoplealign.demo.stories import SETTING_KEY
 from peoplealign.demo.users import DEMO_PASSWORD
 from peoplealign.insights.proposals import propose_insight_recommendations
@@ -84,6 +85,10 @@ def prepare_demo_site(url: str, employees: int, seed: int, progress: Progress) -
     with session_scope(url) as session:
         progress("scoring comments not yet scored by the current model")
         scored = ingest_comments(session, CommentScorer()).scored
+    if is_demo:
+        with session_scope(url) as session:
+            progress("training the flight-risk model (stay interviews for the HR partner)")
+            train_demo_flight_risk(session)
     if is_demo:
         progress("agreeing on the demo's core KPIs in a metric workshop")
         with session_scope(url) as session:

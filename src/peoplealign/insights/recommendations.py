@@ -34,6 +34,7 @@ class Proposal:
     model_version: str
     org_unit_id: int | None = None
     assigned_role: str = "hr_partner"
+    subject_person_id: int | None = None
 
 
 def propose(session: Session, actor: Actor, proposals: list[Proposal]) -> list[Recommendation]:
@@ -51,6 +52,7 @@ def propose(session: Session, actor: Actor, proposals: list[Proposal]) -> list[R
             row = Recommendation(
                 kind=proposal.kind,
                 org_unit_id=proposal.org_unit_id,
+                subject_person_id=proposal.subject_person_id,
                 title=proposal.title,
                 explanation=proposal.explanation,
                 evidence=evidence,

@@ -31,7 +31,7 @@ def horizon_target(duration: Array, event: Array, horizon: float | None) -> Hori
         return HorizonTarget(event, np.ones_like(event))
     duration = np.asarray(duration, dtype=np.float64)
     left = (event > 0) & (duration <= horizon)
-    stayed = duration > horizon
+    stayed = (duration >= horizon) & ~left
     censoring = _censoring_survival(duration, event)
     weight = np.zeros_like(duration)
     weight[left] = 1.0 / np.maximum(censoring(duration[left], before=True), 0.05)

@@ -64,8 +64,12 @@ class FeatureEncoder:
     def source_columns(self) -> list[str]:
         return [n.name for n in self.numeric] + [c.name for c in self.categorical]
 
-    def fit(self, frame: pd.DataFrame, never: Sequence[str] = ()) -> FeatureEncoder:
-        """Decide every column from these rows; `never` (protected, excluded, id) are recorded as such."""
+    def fit(
+        self, frame: pd.DataFrame, never: Sequence[str] = (), no_indicator: Sequence[str] = ()
+    ) -> FeatureEncoder:
+        """Decide every column from these rows; `never` (protected, excluded, id) are recorded as such.
+        Columns in `no_indicator` get no missing-value feature: their blanks would say something about
+        the outcome (e.g. a promotion after the snapshot hides the one before it)."""
         rows = len(frame)
         for name in frame.columns:
             if name in never:
@@ -81,7 +85,7 @@ class FeatureEncoder:
                 if _id_like_numbers(name, values):
                     self.dropped[name] = "identifier-like (every value distinct)"
                     continue
-                self.numeric.append(_fit_numeric(name, values))
+                self.numeric.append(_fit_numeric(name, values, name not in no_indicator))
                 continue
             text = raw.astype("string").str.strip()
             if filled.astype(str).nunique() >= max(0.5 * rows, 20) and ID_NAME.search(name.lower()):
@@ -138,7 +142,7 @@ def _id_like_numbers(name: str, values: pd.Series) -> bool:
     return bool(ID_NAME.search(name.lower())) or bool(in_order > 0.95)
 
 
-def _fit_numeric(name: str, values: pd.Series) -> NumericColumn:
+def _fit_numeric(name: str, values: pd.Series, indicator: bool) -> NumericColumn:
     filled_values = values.dropna()
     median = float(filled_values.median())
     filled = values.fillna(median)
@@ -147,7 +151,9 @@ def _fit_numeric(name: str, values: pd.Series) -> NumericColumn:
     skewed = bool(array.min() >= 0 and np.mean(((array - array.mean()) / spread) ** 3) > 2.0)
     transformed = np.log1p(filled) if skewed else filled
     scale = float(transformed.std()) or 1.0
-    return NumericColumn(name, median, float(transformed.mean()), scale, skewed, bool(values.isna().any()))
+    return NumericColumn(
+        name, median, float(transformed.mean()), scale, skewed, indicator and bool(values.isna().any())
+    )
 
 
 def _fit_categorical(name: str, text: pd.Series) -> CategoricalColumn | None:
