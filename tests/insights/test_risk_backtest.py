@@ -88,9 +88,25 @@ def test_cli_writes_out_of_fold_predictions_and_json(tmp_path: Path) -> None:
     output = tmp_path / "oof.csv"
     result = runner.invoke(
         app,
-        ["backtest", "--input", str(path), "--event-column", "Left", "--duration-column", "Tenure",
-         "--id-column", "EmployeeId", "--protected", "Gender", "--folds", "3", "--output", str(output),
-         "--format", "json"],
+        [
+            "backtest",
+            "--input",
+            str(path),
+            "--event-column",
+            "Left",
+            "--duration-column",
+            "Tenure",
+            "--id-column",
+            "EmployeeId",
+            "--protected",
+            "Gender",
+            "--folds",
+            "3",
+            "--output",
+            str(output),
+            "--format",
+            "json",
+        ],
     )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
@@ -107,8 +123,17 @@ def test_cli_errors_are_clear_and_nonzero(tmp_path: Path) -> None:
     path = survival_csv(tmp_path / "people.csv")
     result = runner.invoke(
         app,
-        ["backtest", "--input", str(path), "--event-column", "Gone", "--duration-column", "Tenure",
-         "--output", str(tmp_path / "o.csv")],
+        [
+            "backtest",
+            "--input",
+            str(path),
+            "--event-column",
+            "Gone",
+            "--duration-column",
+            "Tenure",
+            "--output",
+            str(tmp_path / "o.csv"),
+        ],
     )
     assert result.exit_code == 2
     assert "no column 'Gone'" in result.output
