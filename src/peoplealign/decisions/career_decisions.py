@@ -75,15 +75,21 @@ def _refuse(
 
 
 def _decider(
-    session: Session, charter: CharterDocument, email: str | None, what: str, detail: dict[str, object]
+    session: Session,
+    charter: CharterDocument,
+    email: str | None,
+    what: str,
+    detail: dict[str, object],
+    asking: Actor | None = None,
 ) -> User:
-    """An active login with a role that may make career decisions, or an audited refusal."""
+    """An active login with a role that may make career decisions, or an audited refusal (attributed
+    to `asking`, the signed-in person, when the named one does not exist)."""
     user = find_user(session, email) if email and email.strip() else None
     if user is None or not user.is_active:
         named = f" ({email.strip()} is not an active user)" if email and email.strip() else ""
         _refuse(
             session,
-            UNNAMED if user is None else Actor.from_user(user),
+            (asking or UNNAMED) if user is None else Actor.from_user(user),
             f"a career decision needs a named human as {what}{named}",
             "decisions_requiring_human",
             detail,
@@ -135,7 +141,7 @@ def record_decision(
             "decisions_requiring_human",
             detail,
         )
-    decider = _decider(session, charter, decided_by, "the decision maker", detail)
+    decider = _decider(session, charter, decided_by, "the decision maker", detail, recorded_by)
     actor = Actor.from_user(decider)
     subject_id = person_id_for(session, subject)
     record = PersonalData(session, actor, PURPOSE, charter).person(subject_id)
