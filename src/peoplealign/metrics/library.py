@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from peoplealign.errors import InvalidInputError
-from peoplealign.policy.metric_access import CellValue, MetricData, Tables, UnitReport
+from peoplealign.policy.metric_access import CellValue, MetricData, Tables, UnitCell, UnitReport
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -214,22 +214,29 @@ def _burnout(reader: MetricData, params: Mapping[str, Any], by: str, end: dt.dat
     start = _start(params, end)
     workload = reader.activity_period(_burnout_weekly(params), by, start, end, label="burnout_risk_index")
     sentiment: dict[int | None, float] = {}
+    overall = None
     if reader.charter.allows_purpose("comments", reader.purpose):
-        sentiment = reader.comment_themes(
+        mood = reader.comment_themes(
             _mean_sentiment, params["theme"], by, start, end, label="burnout_risk_index"
-        ).visible()
+        )
+        sentiment = mood.visible()
+        if mood.total is not None and not mood.total.suppressed:
+            overall = mood.total.value
     workload_weight = sum(float(params[f"weight_{name}"]) for name in WORKLOAD_COMPONENTS)
     weight = float(params["weight_sentiment"])
-    cells = []
-    for cell in workload.cells:
-        if cell.suppressed or cell.value is None or cell.unit_id not in sentiment:
-            cells.append(cell)
-            continue
+
+    def combined(cell: UnitCell, mood: float | None) -> UnitCell:
+        if cell.suppressed or cell.value is None or mood is None:
+            return cell
         # Sentiment in [-1, 1] becomes risk in [0, 1]: the most negative comments are the highest risk.
-        risk = (1.0 - sentiment[cell.unit_id]) / 2.0
-        value = (cell.value * workload_weight + risk * weight) / (workload_weight + weight)
-        cells.append(replace(cell, value=round(value, 2)))
-    return UnitReport(cells, workload.k)
+        risk = (1.0 - mood) / 2.0
+        return replace(
+            cell, value=round((cell.value * workload_weight + risk * weight) / (workload_weight + weight), 2)
+        )
+
+    cells = [combined(c, sentiment.get(c.unit_id)) for c in workload.cells]
+    total = combined(workload.total, overall) if workload.total is not None else None
+    return UnitReport(cells, workload.k, total)
 
 
 def _mean_sentiment(tables: Tables) -> float:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -76,8 +76,12 @@ class UnitCell:
 
 @dataclass(frozen=True)
 class UnitReport:
+    """Cells per unit and, from the same anonymity decision, the organisation-wide (or, for a
+    manager, team-wide) total when the read was by unit."""
+
     cells: list[UnitCell]
     k: int
+    total: UnitCell | None = None
 
     def visible(self) -> dict[int | None, float]:
         return {c.unit_id: c.value for c in self.cells if not c.suppressed and c.value is not None}
@@ -418,16 +422,20 @@ class MetricData:
             return value_of(cell)
 
         release = _release(population, audience, obligations.k)
-        cells = []
-        for key, decision in release.cells_for(audience.label, [by] if by else [], {}):
-            group = {d: v for d, v in key.group().items() if d == by}
-            if decision.visible:
-                cells.append(Cell(group, decision.n, round(value(decision.members), 2), False, None))
-            else:
-                cells.append(Cell(group, None, None, True, decision.reason))
-        if not cells:
-            cells.append(Cell({}, None, None, True, REASON_SMALL.format(k=obligations.k)))
-        return self.unit_report(Report(cells, obligations.k), by)
+
+        def cells_of(breakdown: list[str]) -> list[Cell]:
+            cells = []
+            for key, decision in release.cells_for(audience.label, breakdown, {}):
+                group = {d: v for d, v in key.group().items() if d in breakdown}
+                if decision.visible:
+                    cells.append(Cell(group, decision.n, round(value(decision.members), 2), False, None))
+                else:
+                    cells.append(Cell(group, None, None, True, decision.reason))
+            return cells or [Cell({}, None, None, True, REASON_SMALL.format(k=obligations.k))]
+
+        report = self.unit_report(Report(cells_of([by] if by else []), obligations.k), by)
+        total = self.unit_report(Report(cells_of([]), obligations.k), "").cells[0] if by else None
+        return replace(report, total=total)
 
     def unit_report(self, report: Report, by: str) -> UnitReport:
         """Cells keyed by unit id instead of label; a released cell whose measure has no value for

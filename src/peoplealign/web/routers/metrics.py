@@ -260,11 +260,13 @@ def metrics_page(
     day = _as_of(as_of)
     panels = []
     for panel in dashboard(session, actor, as_of=day):
-        total = values_of(session, actor, panel.definition, by="", as_of=day)
+        total = panel.values.report.total
+        if total is None:
+            total = values_of(session, actor, panel.definition, by="", as_of=day).report.cells[0]
         panels.append(
             {
                 "panel": panel,
-                "total": total.report.cells[0] if total.report.cells else None,
+                "total": total,
                 "figure": unit_figure_json(panel.values),
             }
         )
