@@ -35,7 +35,7 @@ def test_ingest_then_themes_report(demo_url: str) -> None:
     assert body["k"] == 10 and body["by"] == ["department"] and len(body["cycles"]) == 3
     assert "Management Trust" in body["themes"]
     cells = [cell for theme in body["themes"].values() for cell in theme]
-    keys = {"group", "writers", "comments", "share", "sentiment", "suppressed", "reason", "trend"}
+    keys = {"group", "writers", "comments", "share", "sentiment", "suppressed", "reason", "trend", "quotes"}
     assert all(set(cell) == keys for cell in cells)
     points = [point for cell in cells for point in [cell, *cell["trend"]]]
     assert any(p["suppressed"] for p in points) and any(not p["suppressed"] for p in points)
@@ -45,8 +45,13 @@ def test_ingest_then_themes_report(demo_url: str) -> None:
         else:
             assert point["writers"] >= body["k"] and -1 <= point["sentiment"] <= 1
 
+    assert all(cell["quotes"] == [] for cell in cells if cell["suppressed"])
+    code, out, _ = run("report", "themes", "--as", EXECUTIVE, "--format", "json", "--db", demo_url)
+    overall = [cell for theme in json.loads(out)["themes"].values() for cell in theme]
+    assert code == 0 and any(cell["quotes"] for cell in overall), "visible groups come with typical quotes"
+
     code, out, _ = run("report", "themes", "--as", EXECUTIVE, "--db", demo_url)
-    assert code == 0 and "comment themes" in out
+    assert code == 0 and "comment themes" in out and "typical quotes" in out
 
 
 def test_themes_breakdown_is_refused_to_an_employee(demo_url: str) -> None:
