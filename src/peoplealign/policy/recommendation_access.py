@@ -117,7 +117,9 @@ class RecommendationAccess:
         rule = _kind_rule(row.kind)
         if rule is None:
             return Decision(
-                False, f"the charter maps no data source to recommendations of kind {row.kind!r}", "kinds"
+                False,
+                f"no data source is known for recommendations of kind {row.kind!r}",
+                "policy.recommendation_access.KIND_RULES",
             )
         decision = self._decision(rule, row.subject_person_id is not None)
         if not decision.allowed or decision.obligations is None:
