@@ -22,6 +22,7 @@ from peoplealign.web.routers import context as context_pages
 from peoplealign.web.routers import decisions as decision_pages
 from peoplealign.web.routers import listening as listening_pages
 from peoplealign.web.routers import metrics as metric_pages
+from peoplealign.web.routers import models as model_pages
 from peoplealign.web.routers import my_data as my_data_pages
 from peoplealign.web.routers import reports as survey_reports
 from peoplealign.web.routers import town_hall as town_hall_pages
@@ -47,6 +48,7 @@ ROUTERS = (
     my_data_pages.router,
     check_in_pages.router,
     insights.router,
+    model_pages.router,
 )
 
 
