@@ -72,6 +72,12 @@ def test_workshop_from_proposal_to_values(demo_url: str) -> None:
     cells = values[0]["cells"]
     assert any(c["suppressed"] for c in cells) and all(c["n"] >= 5 for c in cells if not c["suppressed"])
 
+    run(demo_url, "retire", "retention", "--as", EMPLOYEE, code=4)
+    run(demo_url, "retire", "retention", "--as", ANALYST)
+    assert as_json(demo_url, "list") == []
+    run(demo_url, "close", "--as", ANALYST)
+    assert "no open workshop" in run(demo_url, "status", "--as", ANALYST, code=3).output
+
 
 def test_refusals_and_bad_input_exit_non_zero(demo_url: str, tmp_path: Path) -> None:
     denied = run(demo_url, "open", "Mine", "--participants", MANAGER, "--as", EMPLOYEE, code=4)

@@ -312,6 +312,34 @@ def finalize(
         typer.echo(f"warning: {warning}", err=True)
 
 
+@app.command("retire")
+@with_user_errors
+def retire(
+    key: Annotated[str, typer.Argument(help="The metric's key; its active version is retired.")],
+    as_user: AsOption,
+    db: DbOption = None,
+) -> None:
+    """Take a metric off the dashboards (analysts); its history stays and a core KPI slot frees up."""
+    from peoplealign.metrics import workshops
+
+    with _acting(db, as_user) as (session, actor):
+        row = workshops.retire(session, actor, key)
+        version = row.version
+    typer.echo(f"{key} version {version} is retired.")
+
+
+@app.command("close")
+@with_user_errors
+def close(as_user: AsOption, workshop: WorkshopOption = None, db: DbOption = None) -> None:
+    """Close a workshop (analysts): no more proposals or votes; what was decided stays."""
+    from peoplealign.metrics import workshops
+
+    with _acting(db, as_user) as (session, actor):
+        closed = workshops.close_workshop(session, actor, _workshop_id(session, workshop))
+        found = closed.id
+    typer.echo(f"Workshop {found} is closed.")
+
+
 @app.command("list")
 @with_user_errors
 def list_definitions(

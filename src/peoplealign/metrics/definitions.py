@@ -9,7 +9,6 @@ it replaces.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -151,11 +150,6 @@ def spec_of(row: MetricDefinition) -> Spec:
         owner=row.owner or "",
         audience=row.audience or "",
     )
-
-
-def spec_text(row: MetricDefinition) -> str:
-    """The stored version as the JSON spec it was made from, for export and review."""
-    return json.dumps(spec_of(row).as_dict(), indent=2, ensure_ascii=False)
 
 
 def next_version(session: Session, key: str) -> int:

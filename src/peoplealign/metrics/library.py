@@ -397,10 +397,24 @@ def _engagement(reader: MetricData, params: Mapping[str, Any], by: str, end: dt.
     """The listening service's engagement index, read through the survey gateway for this purpose."""
     from peoplealign.policy.gateway import PersonalData
 
-    survey = params["survey"] or None
+    survey = params["survey"] or _latest_survey(reader.session, end)
     gateway = PersonalData(reader.session, reader.actor, reader.purpose, reader.charter)
     report = gateway.survey_cells("engagement", [by] if by else [], survey_id=survey)
     return reader.unit_report(report, by)
+
+
+def _latest_survey(session: Session, end: dt.date) -> str | None:
+    """The last survey opened by the end of the period (survey descriptions are not personal data)."""
+    from sqlalchemy import select
+
+    from peoplealign.store.models import Survey
+
+    return session.scalar(
+        select(Survey.code)
+        .where(Survey.opened_on <= end)
+        .order_by(Survey.opened_on.desc(), Survey.id.desc())
+        .limit(1)
+    )
 
 
 # --- the library --------------------------------------------------------------------------------
@@ -502,7 +516,14 @@ MEASURES: dict[str, Measure] = {
             True,
             "manager",
             ("survey",),
-            (Parameter("survey", "string", "", "Survey id or code; empty means the latest survey."),),
+            (
+                Parameter(
+                    "survey",
+                    "string",
+                    "",
+                    "Survey id or code; empty means the last one opened by the as-of date.",
+                ),
+            ),
             _engagement,
         ),
         Measure(
