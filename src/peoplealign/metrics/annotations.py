@@ -195,6 +195,15 @@ def annotations_for(
         query = query.where(Annotation.metric_key.in_([metric_key, ALL_SIGNALS]))
     rows = list(session.scalars(query.order_by(Annotation.start_date, Annotation.id)))
     code = unit_names(session, {org_unit_id}).get(org_unit_id, (None, None))[0]
+    audit.record(
+        session,
+        actor,
+        "read_annotations",
+        RESOURCE,
+        subject=code,
+        purpose=METRIC_PURPOSE,
+        detail={"signal": metric_key, "annotations": len(rows)},
+    )
     return [_view(row, code) for row in rows]
 
 
