@@ -30,7 +30,7 @@ def test_the_workload_comment_prompt_reads_like_the_charter_example() -> None:
     assert triggered(rule, change)
     prompt = prompt_for(rule, change, ("SAL", "Sales"), PERIOD[1])
     assert prompt.title.startswith("Workload comments in Sales rose from 20% to 26%")
-    assert "(30%)" in prompt.title and "engagement-2026-04 to engagement-2026-10" in prompt.title
+    assert "(+30%)" in prompt.title and "engagement-2026-04 to engagement-2026-10" in prompt.title
     assert prompt.action.startswith("consider a priorities conversation")
     assert prompt.evidence["n"] == 12 and prompt.evidence["source"] == "survey comments"
     assert prompt.key == "workload_comments_rising:SAL:2026-11-16"

@@ -159,7 +159,7 @@ def prompt_for(rule: Rule, change: Change, names: tuple[str, str], dated: dt.dat
         return f"{value:.0%}" if kind == "share" else f"{value:.1f}"
 
     verb = "rose" if change.after > change.before else "fell"
-    relative = f" ({abs(change.after - change.before) / abs(change.before):.0%})" if change.before else ""
+    relative = f" ({(change.after - change.before) / abs(change.before):+.0%})" if change.before else ""
     when = (
         f"in the {QUARTER_WEEKS} weeks to {change.period[1]:%d %b %Y}, against the same weeks a year earlier"
         if change.source == WORK_PATTERN_SOURCE
@@ -307,6 +307,8 @@ def publish_coaching(session: Session, actor: Actor, as_of: dt.date | None = Non
             evidence={
                 **prompt.evidence,
                 "rule": prompt.rule,
+                "rule_description": RULES[prompt.rule].description,
+                "action": prompt.action,
                 "key": prompt.key,
                 "dated": prompt.dated.isoformat(),
             },
