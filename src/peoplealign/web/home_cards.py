@@ -203,42 +203,114 @@ def _link_card(key: str, view: str, url: str, question: str, note: str, label: s
     return card
 
 
+Count = tuple[int, dt.date | None]  # how many, and the date of the newest
+
+
+def _count_card(
+    key: str,
+    view: str,
+    url: str,
+    question: str,
+    note: str,
+    label: str,
+    count: Callable[[HomeContext], Count],
+    empty: str,
+) -> CardProvider:
+    """A link card with the number of things waiting behind it, read by the page's own service
+    (through the policy layer, audited); a service that refuses the actor leaves the link only."""
+
+    def card(ctx: HomeContext) -> Card | None:
+        link = ctx.link(view, url)
+        if link is None:
+            return None
+        try:
+            n, newest = count(ctx)
+        except PeopleAlignError:
+            return Card(key, question, note=note, link=link, link_label=label)
+        if not n:
+            return Card(key, question, empty=empty, link=link, link_label=label)
+        return Card(key, question, value=f"{n:,}", as_of=newest, note=note, link=link, link_label=label)
+
+    card.__name__ = key
+    return card
+
+
+def _day(value: dt.datetime | dt.date | None) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _queue(ctx: HomeContext) -> Count:
+    from peoplealign.decisions.queue import recommendation_queue
+
+    items = recommendation_queue(ctx.session, ctx.charter, ctx.actor)
+    return len(items), max((d for i in items if (d := _day(i.created_at))), default=None)
+
+
+def _context_requests(ctx: HomeContext) -> Count:
+    from peoplealign.metrics.anomalies import list_anomalies
+
+    flags = list_anomalies(ctx.session, ctx.actor, status="open", charter=ctx.charter)
+    return len(flags), max((f.week_start for f in flags), default=None)
+
+
+def _coaching(ctx: HomeContext) -> Count:
+    from peoplealign.metrics.coaching import stored_prompts
+
+    prompts = [p for p in stored_prompts(ctx.session, ctx.actor) if p.status in ("open", "accepted")]
+    return len(prompts), max((d for p in prompts if (d := _day(p.created_at))), default=None)
+
+
+def _workshops(ctx: HomeContext) -> Count:
+    from peoplealign.metrics.workshops import workshops_of
+
+    open_ones = [w for w in workshops_of(ctx.session, ctx.actor) if w.status == "open"]
+    return len(open_ones), max((d for w in open_ones if (d := _day(w.created_at))), default=None)
+
+
 # The order cards appear in; each decides for itself whether the actor gets it.
 CARDS: tuple[CardProvider, ...] = (
     north_star,
     engagement,
     enps,
-    _link_card(
+    _count_card(
         "queue",
         "recommendation_queue",
         "/decisions/queue",
         "Which conversations are waiting for you?",
         "Stay interviews, development offers and workload rebalancing: suggested, never decided for anyone.",
         "Open the queue",
+        _queue,
+        "Nothing is waiting: new suggestions appear here when the analyses run.",
     ),
-    _link_card(
+    _count_card(
         "context",
         "context_requests",
         "/context",
         "Which of your team's figures need your context?",
         "Flagged weeks in your team's work patterns: say what happened before anyone misreads them.",
         "Add context",
+        _context_requests,
+        "No flagged week is waiting for your context.",
     ),
-    _link_card(
+    _count_card(
         "coaching",
         "coaching",
         "/coaching",
         "What could you talk about with your team?",
         "Prompts from team-level signals above the anonymity threshold; they never name anyone.",
         "See coaching prompts",
+        _coaching,
+        "No prompts right now: they appear when your team's signals change.",
     ),
-    _link_card(
+    _count_card(
         "workshops",
         "workshops",
         "/workshops",
         "Which metrics are we deciding on together?",
         "Managers and individual contributors review the core metrics before any reaches a dashboard.",
-        "Join a workshop",
+        "See the workshops",
+        _workshops,
+        "No workshop is open for you right now.",
     ),
     _link_card(
         "check_ins",
