@@ -23,7 +23,10 @@ from peoplealign.cli.common import (
 if TYPE_CHECKING:
     from peoplealign.policy.gateway import PersonalData
 
-app = typer.Typer(help="Survey analytics and the alignment gap, k-suppressed.", no_args_is_help=True)
+app = typer.Typer(
+    help="Comment themes, emerging topics, survey analytics and the alignment gap, k-suppressed.",
+    no_args_is_help=True,
+)
 
 AsOption = Annotated[str, typer.Option("--as", help="Email of the user the report is for.")]
 ByOption = Annotated[

@@ -35,11 +35,13 @@ if TYPE_CHECKING:
 
 MIN_WORDS = 3  # "thanks", "nothing else": too short to be about anything
 MIN_COHESION = 0.55
+MAX_CLUSTERED = 5000  # HDBSCAN's exact neighbours hold n x n distances: 200 MB at this size
 KEY_PHRASES = 3
 DEFAULT_QUOTES = 3
 METHOD = (
     "clauses that match no taxonomy theme, embedded with the shipped static embeddings and clustered "
-    "by HDBSCAN (noise left out); clusters kept at mean cosine similarity to their centroid of at "
+    f"by HDBSCAN (noise left out; beyond {MAX_CLUSTERED} clauses a fixed sample, the rest joining the "
+    "nearest similar cluster); clusters kept at mean cosine similarity to their centroid of at "
     f"least {MIN_COHESION}; labels are c-TF-IDF key phrases (1-3 words) used by at least k_aggregate "
     "writers; trend = share of each cycle's comments, slope by least squares in points per cycle"
 )
@@ -198,7 +200,9 @@ def _unthemed_clauses(scorer: CommentScorer, corpora: Sequence[CommentCorpus]) -
 
 def _clusters(scorer: CommentScorer, clauses: Sequence[_Clause], k: int) -> tuple[np.ndarray, np.ndarray]:
     """A cluster label per clause (-1: noise) and the clause vectors; clauses without a known word
-    are noise."""
+    are noise. HDBSCAN's exact (brute-force) neighbours are several times faster than its trees in
+    this many dimensions but hold all pairwise distances, so beyond `MAX_CLUSTERED` clauses a fixed
+    sample is clustered and the others join the nearest cluster they are similar enough to."""
     vectors = scorer.model.embeddings.encode([c.text for c in clauses])
     labels = np.full(len(clauses), -1, dtype=np.int64)
     known = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0)
@@ -206,9 +210,21 @@ def _clusters(scorer: CommentScorer, clauses: Sequence[_Clause], k: int) -> tupl
         return labels, vectors
     from sklearn.cluster import HDBSCAN
 
+    fit = known
+    if len(known) > MAX_CLUSTERED:
+        fit = np.sort(np.random.default_rng(0).choice(known, MAX_CLUSTERED, replace=False))
     # Unit vectors: Euclidean distance orders pairs exactly as cosine similarity does.
-    found = HDBSCAN(min_cluster_size=k, min_samples=min(k, 5), copy=True).fit_predict(vectors[known])
-    labels[known] = found
+    found = HDBSCAN(min_cluster_size=k, min_samples=min(k, 5), algorithm="brute", copy=True).fit_predict(
+        vectors[fit]
+    )
+    labels[fit] = found
+    rest = np.setdiff1d(known, fit)
+    ids = np.unique(found[found >= 0])
+    if rest.size and ids.size:
+        centroids = np.stack([vectors[fit][found == i].mean(axis=0) for i in ids])
+        centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+        similarity = vectors[rest] @ centroids.T
+        labels[rest] = np.where(similarity.max(axis=1) >= MIN_COHESION, ids[similarity.argmax(axis=1)], -1)
     return labels, vectors
 
 
