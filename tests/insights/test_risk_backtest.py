@@ -137,3 +137,27 @@ def test_cli_errors_are_clear_and_nonzero(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "no column 'Gone'" in result.output
+
+
+def test_messy_exports_are_handled(tmp_path: Path) -> None:
+    """Blanks and "N/A" in numbers, a 150-level categorical, an empty column, free text and blank
+    event rows: the backtest still runs, says what it dropped and counts the rows it left out."""
+    path = survival_csv(tmp_path / "people.csv", n=400)
+    frame = pd.read_csv(path, dtype=str)
+    rng = np.random.default_rng(5)
+    frame["Salary"] = rng.normal(50_000, 9_000, len(frame)).round().astype(str)
+    frame.loc[rng.random(len(frame)) < 0.1, "Salary"] = ""
+    frame.loc[rng.random(len(frame)) < 0.05, "Salary"] = "N/A"
+    frame["City"] = [f"city {i}" for i in rng.integers(0, 150, len(frame))]
+    frame["Empty"] = ""
+    frame["Note"] = [f"joined via referral #{i}" for i in range(len(frame))]
+    frame.loc[[3, 9], "Left"] = ""
+    frame.to_csv(path, index=False)
+    table = read_survival_csv(path, "Left", "Tenure")
+    assert table.rows_dropped == 2
+    result = run_backtest(table, BacktestOptions(protected=["Gender"], folds=3))
+    assert result.metrics["auc"] > 0.55 and result.metrics["concordance"] > 0.55  # clean data: 0.61
+    assert "Salary" in result.features["numeric"]
+    assert result.features["dropped"]["Empty"] == "constant"
+    assert "Note" in result.features["dropped"]
+    assert len(result.features["categorical"]["City"]) <= 31  # frequent levels, the rest as "(other)"

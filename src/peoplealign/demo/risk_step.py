@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from peoplealign.demo.names import EMAIL_DOMAIN
 from peoplealign.demo.stories import SETTING_KEY
+from peoplealign.errors import InvalidInputError
 from peoplealign.insights.model_card import record_override
 from peoplealign.insights.risk_training import queue_stay_interviews, train_flight_risk
 from peoplealign.policy.actor import Actor
@@ -30,7 +31,7 @@ DEMO_OVERRIDE = (
 
 
 def train_demo_flight_risk(session: Session) -> str | None:
-    """The model version now in use, training it first if the demo has none; None without demo users."""
+    """The version trained now; None when the demo already has one, lacks its users or is too small."""
     if session.scalar(select(ModelCard.id).where(ModelCard.model_name == RISK_MODEL)) is not None:
         return None
     analyst, executive = (
@@ -42,7 +43,10 @@ def train_demo_flight_risk(session: Session) -> str | None:
     setting = session.get(AppSetting, SETTING_KEY)
     stories = setting.value if setting is not None and isinstance(setting.value, dict) else {}
     as_of = dt.date.fromisoformat(stories["as_of"]) if "as_of" in stories else None
-    result = train_flight_risk(session, Actor.from_user(analyst), as_of)
+    try:
+        result = train_flight_risk(session, Actor.from_user(analyst), as_of)
+    except InvalidInputError:
+        return None  # a demo too small to have enough exits to learn from: no model, no queue
     if not result.fairness_passed:
         row = session.scalars(select(ModelCard).where(ModelCard.version == result.version)).one()
         record_override(session, Actor.from_user(executive), row, DEMO_OVERRIDE)

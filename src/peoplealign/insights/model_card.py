@@ -106,7 +106,9 @@ def build_card(
         "features": [
             {
                 "name": name,
-                "label": labels.get(name.removesuffix(" missing"), name),
+                "label": labels.get(name, name)
+                if not name.endswith(" missing")
+                else f"{labels.get(name.removesuffix(' missing'), name)}: unknown",
                 "coefficient_per_sd": round(value, 4),
                 "direction": "raises" if value > 0 else "lowers",
             }

@@ -35,7 +35,8 @@ def horizon_target(duration: Array, event: Array, horizon: float | None) -> Hori
     censoring = _censoring_survival(duration, event)
     weight = np.zeros_like(duration)
     weight[left] = 1.0 / np.maximum(censoring(duration[left], before=True), 0.05)
-    weight[stayed] = 1.0 / max(float(censoring(np.array([horizon]), before=False)[0]), 0.05)
+    # Someone censored exactly at the horizon was still observed there: G just before the horizon.
+    weight[stayed] = 1.0 / max(float(censoring(np.array([horizon]), before=True)[0]), 0.05)
     return HorizonTarget(left.astype(np.float64), weight)
 
 
@@ -43,8 +44,9 @@ def _censoring_survival(duration: Array, event: Array) -> Callable[..., Array]:
     """Kaplan–Meier of being still observed (censoring is the "event" here)."""
     censored = event == 0
     times = np.unique(duration[censored])
-    at_risk = np.array([(duration >= t).sum() for t in times], dtype=np.float64)
-    drops = np.array([((duration == t) & censored).sum() for t in times], dtype=np.float64)
+    ordered = np.sort(duration)
+    at_risk = (len(duration) - np.searchsorted(ordered, times, side="left")).astype(np.float64)
+    drops = np.bincount(np.searchsorted(times, duration[censored]), minlength=len(times)).astype(np.float64)
     survival = np.cumprod(1.0 - drops / np.maximum(at_risk, 1.0))
 
     def at(t: Array, *, before: bool) -> Array:

@@ -17,6 +17,7 @@ from peoplealign.errors import InvalidInputError
 
 TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "1.0", "left", "exited"})
 FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "0.0", "stayed", "active"})
+MISSING_WORDS = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "?", "#n/a"})
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,12 @@ def read_survival_csv(path: Path, event_column: str, duration_column: str) -> Su
         raise InvalidInputError(f"{path}: no such file") from None
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise InvalidInputError(f"{path}: not a readable CSV file: {exc}") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
     for column in (event_column, duration_column):
         if column not in frame.columns:
             raise InvalidInputError(
                 f"{path}: no column {column!r}; the columns are {', '.join(map(str, frame.columns))}"
             )
-    frame.columns = [str(c).strip() for c in frame.columns]
     lines = np.arange(len(frame)) + 2
     stripped = frame.apply(lambda s: s.str.strip())
     blank = (stripped[event_column] == "") | (stripped[duration_column] == "")
@@ -57,7 +58,8 @@ def read_survival_csv(path: Path, event_column: str, duration_column: str) -> Su
             f"{path}: column {event_column!r} needs at least 20 rows with at least 5 events and 5 "
             f"non-events; it has {len(event)} rows and {int(event.sum())} events"
         )
-    others = kept.drop(columns=[event_column, duration_column]).replace("", np.nan)
+    others = kept.drop(columns=[event_column, duration_column])
+    others = others.mask(others.apply(lambda c: c.str.lower().isin(MISSING_WORDS)))
     return SurvivalTable(
         str(path), others.reset_index(drop=True), event, duration, kept_lines, int(blank.sum())
     )
