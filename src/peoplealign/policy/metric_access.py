@@ -351,12 +351,13 @@ class MetricData:
             """Demand recorded for a unit is shared among the people of its subtree by headcount."""
             mine = cell["people"]
             mine = mine[mine["active_at_end"]]
-            share = [
-                _ratio(int(mine["unit_id"].isin(reach.get(int(u), ())).sum()), staff.get(int(u), 0))
-                if pd.notna(u)
-                else _ratio(len(mine), len(present))
-                for u in demand["unit_id"]
-            ]
+            shares = {
+                unit: _ratio(
+                    int(mine["unit_id"].isin(reach.get(int(unit), ())).sum()), staff.get(int(unit), 0)
+                )
+                for unit in demand["unit_id"].dropna().unique()
+            }
+            share = demand["unit_id"].map(shares).fillna(_ratio(len(mine), len(present)))
             return value_of({**cell, "demand": demand.assign(share=share)})
 
         report = self._report(obligations, by, people, tables, cell_value)
