@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from peoplealign.cli.risk import app
 from peoplealign.errors import InvalidInputError
-from peoplealign.insights.backtest import BacktestOptions, run_backtest
+from peoplealign.insights.backtest import BacktestOptions, clock_columns, run_backtest
 from peoplealign.insights.risk_data import read_survival_csv
 from peoplealign.insights.risk_features import FeatureEncoder
 
@@ -161,3 +161,12 @@ def test_messy_exports_are_handled(tmp_path: Path) -> None:
     assert result.features["dropped"]["Empty"] == "constant"
     assert "Note" in result.features["dropped"]
     assert len(result.features["categorical"]["City"]) <= 31  # frequent levels, the rest as "(other)"
+
+
+def test_columns_measured_when_the_row_ended_are_pointed_out(tmp_path: Path) -> None:
+    path = survival_csv(tmp_path / "people.csv")
+    frame = pd.read_csv(path)
+    frame["YearsInRole"] = (frame["Tenure"] * np.random.default_rng(1).uniform(0.3, 1.0, len(frame))).round(2)
+    frame.to_csv(path, index=False)
+    table = read_survival_csv(path, "Left", "Tenure")
+    assert clock_columns(table, skip=["EmployeeId"]) == ["YearsInRole"]

@@ -81,6 +81,8 @@ def backtest(
         raise InvalidInputError(
             f"--select-by must be one of {', '.join(SELECTION_METRICS)}; got {select_by!r}"
         )
+    if not output.parent.is_dir():
+        raise InvalidInputError(f"{output}: cannot write: no folder {output.parent}")
     table = read_survival_csv(input, event_column, duration_column)
     options = BacktestOptions(
         id_column=id_column,
@@ -126,6 +128,8 @@ def backtest(
                 for a in result.fairness
             ],
         )
+    for warning in m["warnings"]:
+        typer.echo(f"note: {warning}")
     typer.echo(f"out-of-fold predictions written to {output}")
 
 

@@ -123,6 +123,15 @@ def run_backtest(
         "mean_probability": float(np.average(probability, weights=target.weight)),
         "observed_rate": float(np.average(target.label, weights=target.weight)),
     }
+    clocks = clock_columns(table, never)
+    metrics["warnings"] = (
+        [
+            f"{', '.join(clocks)} never exceed the duration and rise with it: measured when a row "
+            "ended, they inflate a Cox model's concordance; consider --exclude for a forward-looking model"
+        ]
+        if clocks
+        else []
+    )
     flag = pooled >= np.quantile(pooled, 1 - TOP_SHARE)
     audits = [
         audit_attribute(
@@ -140,6 +149,25 @@ def run_backtest(
         oof.insert(0, options.id_column, table.columns[options.id_column].to_numpy())
     final_encoder = FeatureEncoder().fit(table.columns, never=never)
     return BacktestResult(oof, metrics, audits, fold_rows, final_encoder.describe() | {"never": never})
+
+
+def clock_columns(table: SurvivalTable, skip: Sequence[str]) -> list[str]:
+    """Numeric columns that never exceed the duration and rise with it (e.g. "years in current role"
+    against "years at company"): measured when the row ended, they tell a Cox model when it ended, so
+    its concordance looks better than any prediction made in time could be."""
+    found = []
+    for name in table.columns.columns:
+        if name in skip:
+            continue
+        values = pd.to_numeric(table.columns[name], errors="coerce").to_numpy(dtype=np.float64)
+        known = np.isfinite(values)
+        if known.mean() < 0.9 or len(np.unique(values[known])) <= 2:
+            continue
+        v, d = values[known], table.duration[known]
+        bounded = np.mean(v <= d + 1e-9) >= 0.99
+        if bounded and pd.Series(v).corr(pd.Series(d), method="spearman") >= 0.5:
+            found.append(str(name))
+    return found
 
 
 def _check_columns(table: SurvivalTable, options: BacktestOptions) -> None:
