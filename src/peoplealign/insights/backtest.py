@@ -73,7 +73,7 @@ def run_backtest(
     risk = np.zeros(len(event))
     probability = np.zeros(len(event))
     fold_of = np.zeros(len(event), dtype=int)
-    families = ["" for _ in event]
+    families = np.full(len(event), "", dtype=object)
     fold_rows: list[dict[str, Any]] = []
     splitter = StratifiedKFold(options.folds, shuffle=True, random_state=options.seed)
     for number, (train, test) in enumerate(splitter.split(np.zeros(len(event)), event), start=1):
@@ -93,8 +93,7 @@ def run_backtest(
         risk[test] = model.risk(x_test)
         probability[test] = model.probability(x_test)
         fold_of[test] = number
-        for i in test:
-            families[i] = model.model.family
+        families[test] = model.model.family
         fold_rows.append(
             {
                 "fold": number,
@@ -104,8 +103,8 @@ def run_backtest(
                 "inner_" + options.select_by: max(c.inner_metric for c in model.candidates),
             }
         )
-    # Each outer fold's scores sit on their own scale; ranks within a fold are what the model knows,
-    # so pooled metrics use the calibrated probability's ordering where families differ by fold.
+    # A Cox log-hazard and a log-odds are not on one scale: when folds chose different families, the
+    # calibrated probability is the score they share.
     pooled = probability if len(set(families)) > 1 else risk
     target = horizon_target(duration, event, options.horizon)
     metrics: dict[str, Any] = {
@@ -115,7 +114,7 @@ def run_backtest(
         "folds": options.folds,
         "horizon": options.horizon,
         "select_by": options.select_by,
-        "family": _majority(families),
+        "family": _majority(list(families)),
         "concordance": concordance(duration, event, pooled),
         "auc": float(roc_auc_score(event, pooled)),
         "brier": brier_score(probability, target),
