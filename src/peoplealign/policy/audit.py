@@ -32,6 +32,7 @@ OUTCOMES = ("allowed", "denied", "changed", "error")
 _PG_CHAIN_LOCK = 7_318_442_019
 _STATE_KEY = "peoplealign.audit.chain_state"
 _HOOKED_KEY = "peoplealign.audit.hooked"
+_DEFER_KEY = "peoplealign.audit.deferred"
 _VERIFY_BATCH = 2000
 
 
@@ -148,11 +149,15 @@ def _lock_chain(session: Session) -> _ChainState:
     assert transaction is not None
     state = _ChainState(transaction, int(head.get("count", 0)), head.get("last_id"))
     session.info[_STATE_KEY] = state
+    _hook(session)
+    return state
+
+
+def _hook(session: Session) -> None:
     if not session.info.get(_HOOKED_KEY):
         event.listen(session, "before_commit", _write_head)
         event.listen(session, "after_transaction_end", _forget_after_savepoint)
         session.info[_HOOKED_KEY] = True
-    return state
 
 
 def _last_event(session: Session) -> Row[Any] | None:
@@ -207,26 +212,72 @@ def record(
     """Append one event in the caller's transaction (which then holds the chain until it ends)."""
     if outcome not in OUTCOMES:
         raise InvalidInputError(f"audit outcome {outcome!r} is not one of {', '.join(OUTCOMES)}")
+    row = AuditEvent(
+        occurred_at=dt.datetime.now(dt.UTC),
+        actor=_actor_name(actor),
+        action=action,
+        resource=resource,
+        subject=None if subject is None else str(subject),
+        purpose=purpose,
+        outcome=outcome,
+        detail=_json_safe(detail),
+    )
+    deferred: list[AuditEvent] | None = session.info.get(_DEFER_KEY)
+    if deferred is not None:
+        if not session.in_transaction():
+            session.begin()  # so that a rollback, even before any query, ends it and drops the event
+        deferred.append(row)
+    else:
+        _append(session, [row])
+    return row
+
+
+def _append(session: Session, rows: list[AuditEvent]) -> None:
     state = _lock_chain(session)
     if state.last_hash is None:
         last = _last_event(session)
         state.last_hash = last.hash if last is not None else GENESIS_HASH
-    fields: dict[str, Any] = {
-        "occurred_at": dt.datetime.now(dt.UTC),
-        "actor": _actor_name(actor),
-        "action": action,
-        "resource": resource,
-        "subject": None if subject is None else str(subject),
-        "purpose": purpose,
-        "outcome": outcome,
-        "detail": _json_safe(detail),
-        "prev_hash": state.last_hash,
-    }
-    row = AuditEvent(**fields, hash=event_hash(**fields))
-    session.add(row)
+    for row in rows:
+        row.prev_hash = state.last_hash
+        row.hash = _hash_of(row)
+        session.add(row)
+        state.last_hash = row.hash
     session.flush()
-    state.last_hash = row.hash
-    return row
+
+
+def defer_until_commit(session: Session) -> None:
+    """From now on the session's events are appended when its transaction commits, in the order they
+    were recorded, and dropped with it on rollback, as before.
+
+    Appending takes the chain lock (one appender at a time keeps the chain a chain), and the lock is
+    held until the transaction ends: a page making several audited reads would hold it while it
+    computes and renders, and concurrent pages would queue behind each other. Deferred, the lock is
+    held only for the appends themselves. For web requests that read; code that reads the trail back
+    inside the same transaction must not defer."""
+    if session.info.get(_DEFER_KEY) is not None:
+        return
+    session.info[_DEFER_KEY] = []
+    # Every listener is registered now: none may be added while a commit runs its listeners.
+    _hook(session)
+    event.listen(session, "before_commit", _append_deferred)
+    event.listen(session, "after_transaction_end", _drop_deferred)
+
+
+def _append_deferred(session: Session) -> None:
+    rows = session.info.get(_DEFER_KEY)
+    if not rows:
+        return
+    session.info[_DEFER_KEY] = []
+    _append(session, rows)
+    # The head's own listener ran before this one, when there was nothing to write yet.
+    _write_head(session)
+
+
+def _drop_deferred(session: Session, transaction: SessionTransaction) -> None:
+    """A committed transaction has appended its events already; one that ended otherwise drops them.
+    A savepoint's end keeps them: reads inside a rolled-back savepoint still happened."""
+    if transaction.parent is None and session.info.get(_DEFER_KEY):
+        session.info[_DEFER_KEY] = []
 
 
 def record_on_connection(

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from peoplealign.policy import audit
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter import CharterDocument, active_charter
 from peoplealign.store.engine import unit_of_work
@@ -18,8 +19,11 @@ from peoplealign.web.sessions import claim
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """Commits when the endpoint returns normally, before the response is sent."""
+    """Commits when the endpoint returns normally, before the response is sent. A page (GET) appends
+    its audit events at that commit, so concurrent pages do not queue on the audit chain's lock."""
     with unit_of_work(request.app.state.session_factory) as session:
+        if request.method == "GET":
+            audit.defer_until_commit(session)
         yield session
 
 
