@@ -222,16 +222,28 @@ class PersonalData:
             raise NotFoundError(f"survey {survey.code} has no answers to {labels} items")
         audience = self._audience(obligations, loaded.keys_of_people)
         k = obligations.k
-        reports = {}
-        for measure in measures:
-            parts = loaded.parts[measure.key]
 
-            def value_of(members: frozenset[str], parts: Mapping[str, tuple[float, float]] = parts) -> float:
-                answered = [parts[m] for m in members if m in parts]
-                return combine(answered) if len(answered) >= k else float("nan")
+        def compute() -> dict[str, Report]:
+            reports = {}
+            for measure in measures:
+                parts = loaded.parts[measure.key]
 
-            report = build_report(loaded.population, audience, k, by, filters, value_of)
-            reports[measure.key] = Report([_unanswered(c, k) for c in report.cells], k)
+                def value_of(
+                    members: frozenset[str], parts: Mapping[str, tuple[float, float]] = parts
+                ) -> float:
+                    answered = [parts[m] for m in members if m in parts]
+                    return combine(answered) if len(answered) >= k else float("nan")
+
+                report = build_report(loaded.population, audience, k, by, filters, value_of)
+                reports[measure.key] = Report([_unanswered(c, k) for c in report.cells], k)
+            return reports
+
+        key = (survey.id, tuple(m.key for m in measures), tuple(by), tuple(sorted(filters.items())), k)
+        reports = dict(
+            snapshots.cached(
+                self.session, ("survey_reports", *key, *self._audience_key(obligations)), compute
+            )
+        )
         cells = [c for r in reports.values() for c in r.cells]
         self._audit_aggregate("survey", {**detail, "scope": audience.scope.value}, Report(cells, k))
         return reports
@@ -294,6 +306,27 @@ class PersonalData:
         survey = self._survey(survey_id)
         detail = {"survey": survey.code, "metric": "theme_voice", "by": list(by)}
         obligations = self._authorize_aggregate("comments", by, {}, detail)
+        voices = snapshots.cached(
+            self.session,
+            ("theme_voices", survey.id, tuple(by), obligations.k, *self._audience_key(obligations)),
+            lambda: self._theme_voices(survey, by, obligations),
+        )
+        voices = {theme: list(cells) for theme, cells in voices.items()}  # the cached copy stays as it is
+        if voices:
+            self._audit_aggregate(
+                "comments", {**detail, "scope": obligations.scope.value}, Report([], obligations.k)
+            )
+        return voices
+
+    def _audience_key(self, obligations: Obligations) -> tuple[str, int | None]:
+        """What an aggregate's answer depends on besides the data: the scope, and for a manager's
+        team who they are (their reporting line, their own answers)."""
+        own = obligations.scope is Scope.OWN_SUBTREE
+        return obligations.scope.value, self.actor.person_id if own else None
+
+    def _theme_voices(
+        self, survey: Survey, by: Sequence[str], obligations: Obligations
+    ) -> dict[str, list[ThemeVoice]]:
         rows = self.session.execute(
             select(
                 Comment.id, Comment.person_id, Comment.org_unit_id, CommentTheme.theme, CommentTheme.sentiment
@@ -308,10 +341,10 @@ class PersonalData:
         as_of = survey.closed_on or survey.opened_on or dt.date.today()
         authors = {r.id: f"p{r.person_id}" if r.person_id is not None else f"c{r.id}" for r in rows}
         units = {authors[r.id]: (r.person_id, r.org_unit_id) for r in rows}
-        population = [
+        population = tuple(
             Member(key, dimensions(facts.get(person) if person is not None else None, unit, tree, as_of))
             for key, (person, unit) in units.items()
-        ]
+        )
         audience = self._audience(obligations, {p: key for key, (p, _) in units.items() if p is not None})
         k = obligations.k
         themed = {r.id for r in rows}
@@ -338,7 +371,6 @@ class PersonalData:
                 _theme_voice(theme, cell, _unanswered(mood, k), counted)
                 for cell, mood, counted in zip(shares, moods, counts, strict=True)
             ]
-        self._audit_aggregate("comments", {**detail, "scope": audience.scope.value}, Report([], k))
         return voices
 
     def survey(self, survey_id: int | str | None = None) -> Survey:

@@ -28,8 +28,9 @@ from peoplealign.store.models import Person
 
 T = TypeVar("T")
 
-# Enough for a few surveys, days and measure sets of one database; a new data version clears it.
-MAX_ENTRIES = 64
+# Populations (a few per database) and the reports computed from them for each breakdown and audience
+# (a manager's team is an audience of its own); a new data version clears them.
+MAX_ENTRIES = 1024
 
 _entries: dict[tuple[str, Hashable], Any] = {}
 _versions: dict[str, str] = {}

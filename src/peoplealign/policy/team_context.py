@@ -18,10 +18,11 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from peoplealign.policy import snapshots
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter_document import CharterDocument
 from peoplealign.policy.engine import Action, Decision, deny, enforce
-from peoplealign.policy.scope import Scope, manager_map, subtree
+from peoplealign.policy.scope import Scope, subtree
 from peoplealign.store.models import OrgUnit, Person, User
 
 CONTEXT_VIEW = "context_requests"
@@ -33,7 +34,12 @@ def accountable_managers(session: Session) -> dict[int, int]:
     """Unit id -> the person who answers for it: the member of the unit with the most people
     reporting to them (directly or not) inside the unit and the units below it, which is the team
     lead of a team and the head of a department; for a unit with no manager among its members,
-    the person most of its members report to."""
+    the person most of its members report to. Worked out once per data version (a walk up every
+    reporting chain: most of a manager's page at 5,000 people); callers must not change it."""
+    return snapshots.cached(session, "accountable_managers", lambda: _accountable_managers(session))
+
+
+def _accountable_managers(session: Session) -> dict[int, int]:
     people = session.execute(
         select(Person.id, Person.org_unit_id, Person.manager_id).where(Person.exit_date.is_(None))
     ).all()
@@ -79,7 +85,7 @@ def units_in_charge(session: Session, person_id: int | None) -> frozenset[int]:
     """Units whose accountable manager is this person or someone in their reporting subtree."""
     if person_id is None:
         return frozenset()
-    below = subtree(manager_map(session), person_id) | {person_id}
+    below = subtree(snapshots.managers(session), person_id) | {person_id}
     return frozenset(unit for unit, head in accountable_managers(session).items() if head in below)
 
 
