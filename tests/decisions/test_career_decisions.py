@@ -98,10 +98,14 @@ def test_flight_risk_cannot_be_attached(sqlite_org: Org, decision_type: str, con
     assert _count(org) == 0 and len(_denials(org)) == 1
 
 
-def test_an_ambiguous_bare_id_asks_for_the_kind(sqlite_org: Org) -> None:
+def test_a_bare_id_cannot_dodge_the_refusal(sqlite_org: Org) -> None:
+    """Id 1 is both the flight-risk prediction and the stay interview: either way it is refused."""
     org = sqlite_org
-    with pytest.raises(InvalidInputError, match=f"prediction:{org.prediction_id} or recommendation"):
+    assert org.prediction_id == org.stay_interview_id
+    with pytest.raises(PolicyDenied, match="flight_risk"):
         _record(org, decision_type="promotion", considered=str(org.prediction_id), second_reviewer=None)
+    recorded = _record(org, decision_type="promotion", considered=str(org.coaching_id), second_reviewer=None)
+    assert [c["ref"] for c in recorded["considered"]] == [f"recommendation:{org.coaching_id}"]
 
 
 def test_a_complete_decision_is_recorded_with_its_inputs_and_audited(org: Org) -> None:

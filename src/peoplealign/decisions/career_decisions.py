@@ -186,7 +186,7 @@ def record_decision(
             detail,
             hris_id,
         )
-    inputs = classify(session, charter, refs, subject_id)
+    inputs = classify(session, charter, refs, subject_id, decision_type)
     refused = forbidden(charter, decision_type, inputs)
     if refused is not None:
         _, reason, rule_name = refused

@@ -54,8 +54,8 @@ def parse_refs(text: str | Sequence[str] | None) -> list[str]:
     return [p.strip() for p in parts if p and p.strip()]
 
 
-def _resolve(session: Session, ref: str) -> tuple[str, int]:
-    """A typed reference, or a bare id that names exactly one prediction or recommendation."""
+def _candidates(ref: str) -> tuple[list[str], int]:
+    """The kinds a reference may name: its own, or both for a bare id."""
     kind, sep, number = ref.partition(":")
     if not sep:
         kind, number = "", ref
@@ -63,53 +63,63 @@ def _resolve(session: Session, ref: str) -> tuple[str, int]:
         raise InvalidInputError(
             f"considered input {ref!r}: expected prediction:ID or recommendation:ID (or a bare ID)"
         )
-    row_id = int(number)
-    if kind:
-        return kind, row_id
-    found = [
-        k
-        for k, model in (("prediction", Prediction), ("recommendation", Recommendation))
-        if session.get(model, row_id) is not None
-    ]
-    if len(found) != 1:
-        where = "both a prediction and a recommendation" if found else "no prediction or recommendation"
-        raise InvalidInputError(
-            f"considered input {ref!r} names {where}; write prediction:{row_id} or recommendation:{row_id}"
-        )
-    return found[0], row_id
+    return ([kind] if kind else list(KINDS)), int(number)
+
+
+def _describe(
+    session: Session, charter: CharterDocument, kind: str, row_id: int
+) -> tuple[int | None, ConsideredInput] | None:
+    """(the person it is about, the input), or None if there is no such row."""
+    if kind == "prediction":
+        row = session.execute(
+            select(Prediction.person_id, ModelCard.model_name, ModelCard.version)
+            .join(ModelCard, ModelCard.id == Prediction.model_card_id)
+            .where(Prediction.id == row_id)
+        ).first()
+        if row is None:
+            return None
+        person, source = row.person_id, PREDICTION_SOURCE
+        label, version = f"{row.model_name} estimate", row.version
+    else:
+        rec = session.get(Recommendation, row_id)
+        if rec is None:
+            return None
+        rule = KIND_RULES.get(rec.kind)
+        if rule is None:
+            raise InvalidInputError(f"recommendation {row_id} has unknown kind {rec.kind!r}")
+        person, source = rec.subject_person_id, rule.source
+        label, version = f"{rec.kind.replace('_', ' ')} recommendation", rec.model_version
+    data = charter.source(source)
+    fields = data.fields if data is not None else ()
+    return person, ConsideredInput(f"{kind}:{row_id}", kind, row_id, source, fields, label, version)
 
 
 def classify(
-    session: Session, charter: CharterDocument, refs: Sequence[str], subject_person_id: int
+    session: Session,
+    charter: CharterDocument,
+    refs: Sequence[str],
+    subject_person_id: int,
+    decision_type: str,
 ) -> list[ConsideredInput]:
-    """Each reference resolved and classified; one about somebody else is refused."""
+    """Each reference resolved and classified. One about somebody else is refused. A bare id that
+    names both a prediction and a recommendation about the subject counts as both when either is
+    forbidden for the decision type (so the refusal cannot be dodged by leaving out the kind), and is
+    otherwise refused as ambiguous."""
     found: list[ConsideredInput] = []
     for ref in refs:
-        kind, row_id = _resolve(session, ref)
-        if kind == "prediction":
-            row = session.execute(
-                select(Prediction.person_id, ModelCard.model_name, ModelCard.version)
-                .join(ModelCard, ModelCard.id == Prediction.model_card_id)
-                .where(Prediction.id == row_id)
-            ).first()
-            if row is None:
-                raise NotFoundError(f"no prediction with id {row_id}")
-            person, source = row.person_id, PREDICTION_SOURCE
-            label, version = f"{row.model_name} estimate", row.version
-        else:
-            rec = session.get(Recommendation, row_id)
-            if rec is None:
-                raise NotFoundError(f"no recommendation with id {row_id}")
-            rule = KIND_RULES.get(rec.kind)
-            if rule is None:
-                raise InvalidInputError(f"recommendation {row_id} has unknown kind {rec.kind!r}")
-            person, source = rec.subject_person_id, rule.source
-            label, version = f"{rec.kind.replace('_', ' ')} recommendation", rec.model_version
-        if person is not None and person != subject_person_id:
+        kinds, row_id = _candidates(ref)
+        described = [d for d in (_describe(session, charter, k, row_id) for k in kinds) if d is not None]
+        if not described:
+            raise NotFoundError(f"considered input {ref!r}: no {' or '.join(kinds)} with id {row_id}")
+        about = [item for person, item in described if person is None or person == subject_person_id]
+        if not about:
             raise InvalidInputError(f"considered input {ref!r} is about another person, not the decision's")
-        data = charter.source(source)
-        fields = data.fields if data is not None else ()
-        found.append(ConsideredInput(f"{kind}:{row_id}", kind, row_id, source, fields, label, version))
+        if len(about) > 1 and forbidden(charter, decision_type, about) is None:
+            raise InvalidInputError(
+                f"considered input {ref!r} names both a prediction and a recommendation; "
+                f"write prediction:{row_id} or recommendation:{row_id}"
+            )
+        found.extend(about)
     return found
 
 
