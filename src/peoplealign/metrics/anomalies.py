@@ -16,6 +16,11 @@ The method (model version `MODEL_VERSION`), per team and signal, on weeks with a
    signal's usual organisation-wide level, and the team's median moved the same way by at least
    half that: the change is carried by the team, never by one person's unusual week.
 
+A team is judged only on the weeks the anonymity decision releases: in weeks where it is hidden
+(below k, or so that its department's total minus its other teams cannot reveal a small group), an
+event in it cannot be flagged. Its department is not watched instead: a one-team event barely
+moves a department's median, and a department-wide one shows in each of its released teams.
+
 Time off (`pto_hours`) is not watched by default: a team's unusual time-off week is nearly always
 a few people's holidays, and asking their manager to explain it would single them out.
 
@@ -287,6 +292,14 @@ def detect_anomalies(
     weeks = read_team_weeks(session, actor, signals)
     latest = max((_as_date(w) for s in weeks.signals.values() for w in s.organisation.index), default=None)
     since = (as_of or latest or dt.date.today()) - dt.timedelta(weeks=settings.lookback_weeks)
+    flags, judged = flag_weeks(weeks, settings, since)
+    run = DetectionRun(MODEL_VERSION, settings, list(signals), since, len(judged), len(weeks.units - judged))
+    _store(session, actor, flags, run)
+    return run
+
+
+def flag_weeks(weeks: TeamWeeks, settings: DetectionSettings, since: dt.date) -> tuple[list[Flag], set[int]]:
+    """Every team's flags, and the teams with enough released history to be judged at all."""
     flags: list[Flag] = []
     judged: set[int] = set()
     for signal, data in weeks.signals.items():
@@ -296,9 +309,7 @@ def detect_anomalies(
             if len(series) >= settings.min_history_weeks:
                 judged.add(unit_id)
             flags.extend(detect_team(signal, unit_id, series, data.organisation, settings, since))
-    run = DetectionRun(MODEL_VERSION, settings, list(signals), since, len(judged), len(weeks.units - judged))
-    _store(session, actor, flags, run)
-    return run
+    return flags, judged
 
 
 def _store(session: Session, actor: Actor, flags: list[Flag], run: DetectionRun) -> None:
