@@ -505,6 +505,10 @@ class Decision(TimestampMixin, Base):
     rationale: Mapped[str] = mapped_column(Text)
     considered_inputs: Mapped[list[Any]] = mapped_column(JSON, default=list)
     effective_on: Mapped[dt.date | None] = mapped_column(Date)
+    # pending_review until the named second reviewer confirms (effective) or rejects (rejected) it
+    status: Mapped[str] = mapped_column(String(16), default="effective", server_default="effective")
+    review_note: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class TownHallPost(TimestampMixin, Base):
@@ -513,6 +517,8 @@ class TownHallPost(TimestampMixin, Base):
     chart_key: Mapped[str] = mapped_column(String(100), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # story | question
     topic: Mapped[str | None] = mapped_column(String(100))
+    # keyed pseudonym of the writer for this chart: counts distinct writers, names nobody
+    writer_key: Mapped[str | None] = mapped_column(String(64))
     text_redacted: Mapped[str] = mapped_column(Text)
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
