@@ -102,7 +102,7 @@ def baselines(
     from statsmodels.duration.hazard_regression import PHReg
 
     from peoplealign.insights.risk_calibration import brier_score, calibration_slope, horizon_target
-    from peoplealign.insights.risk_cox import concordance
+    from peoplealign.insights.risk_models import concordance
 
     with_clock = design(frame, drop)
     without_clock = with_clock.drop(columns=[clock]) if clock in with_clock else with_clock

@@ -19,10 +19,9 @@ import pandas as pd
 from peoplealign.errors import InvalidInputError
 from peoplealign.insights.fairness import AttributeAudit, audit_attribute, band
 from peoplealign.insights.risk_calibration import brier_score, calibration_slope, horizon_target
-from peoplealign.insights.risk_cox import concordance
 from peoplealign.insights.risk_data import SurvivalTable
 from peoplealign.insights.risk_features import FeatureEncoder
-from peoplealign.insights.risk_models import fit_calibrated
+from peoplealign.insights.risk_models import concordance, fit_calibrated
 
 TOP_SHARE = 0.10  # the flag audited for fairness: the top decile of risk
 MIN_RATIO = 0.8

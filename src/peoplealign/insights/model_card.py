@@ -101,6 +101,7 @@ def build_card(
         "trained_by": trained_by,
         "family": model.model.family,
         "penalty": model.model.penalty,
+        "implementation": _implementation(model.model.family),
         "calibration": {"method": "Platt on inner cross-validated scores", "horizon_days": model.horizon},
         "data": dict(data),
         "features": [
@@ -137,6 +138,15 @@ def build_card(
             "folds by person.",
         ],
     }
+
+
+def _implementation(family: str) -> str:
+    """The library and version that fitted the coefficients, so a card can be reproduced."""
+    from importlib.metadata import version
+
+    if family == "cox":
+        return f"scikit-survival {version('scikit-survival')} CoxPHSurvivalAnalysis (ridge, Breslow ties)"
+    return f"scikit-learn {version('scikit-learn')} LogisticRegression (ridge)"
 
 
 def record_training(session: Session, actor: Actor, row: ModelCard) -> None:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from peoplealign.errors import InvalidInputError
+
 Array = NDArray[np.float64]
 
 
@@ -85,17 +87,17 @@ def calibration_slope(probability: Array, target: HorizonTarget) -> float:
 
 
 def _weighted_logistic(x: Array, y: Array, w: Array) -> tuple[float, float]:
-    """Unpenalised one-feature logistic regression by Newton steps (two parameters, always convex)."""
+    """Unpenalised one-feature logistic regression (scikit-learn) on the rows whose answer is known:
+    intercept and slope."""
+    from sklearn.linear_model import LogisticRegression
+
     keep = w > 0
-    x, y, w = x[keep], y[keep], w[keep]
-    design = np.column_stack([np.ones_like(x), x])
-    beta = np.zeros(2)
-    for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-(design @ beta)))
-        gradient = design.T @ (w * (y - p))
-        hessian = (design * (w * p * (1 - p))[:, None]).T @ design + 1e-9 * np.eye(2)
-        step = np.linalg.solve(hessian, gradient)
-        beta += step
-        if np.max(np.abs(step)) < 1e-8:
-            break
-    return float(beta[0]), float(beta[1])
+    if len(np.unique(y[keep])) < 2:
+        raise InvalidInputError(
+            "calibration needs people who left and people who stayed among the rows whose outcome is "
+            f"known; found only {'leavers' if y[keep].all() else 'stayers'} (is the horizon too short?)"
+        )
+    fitted = LogisticRegression(C=np.inf, solver="newton-cholesky").fit(
+        x[keep, None], y[keep], sample_weight=w[keep]
+    )
+    return float(fitted.intercept_[0]), float(fitted.coef_[0, 0])

@@ -1,10 +1,11 @@
 """The two interpretable flight-risk model families and the inner cross-validation that picks one.
 
-* `cox` — a ridge-penalised Cox model: time to exit with tenure as the clock. The right model when
-  features describe people as they were while their clock ran (or change slowly).
-* `logistic` — a ridge-penalised logistic model of having left at all. The right model for snapshot
-  exports (one row per person, features measured at the snapshot or at exit), where tenure-like
-  columns such as "years with current manager" make Cox coefficients absurd.
+* `cox` — a ridge-penalised Cox model (scikit-survival's `CoxPHSurvivalAnalysis`, Breslow ties): time
+  to exit with tenure as the clock. The right model when features describe people as they were while
+  their clock ran (or change slowly).
+* `logistic` — a ridge-penalised logistic model of having left at all (scikit-learn). The right model
+  for snapshot exports (one row per person, features measured at the snapshot or at exit), where
+  tenure-like columns such as "years with current manager" make Cox coefficients absurd.
 
 Neither uses the scored row's own duration: in historical data a leaver's duration is the moment
 they left, so a score built on it would look prescient in a backtest and mean nothing in use.
@@ -22,7 +23,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from peoplealign.insights.risk_calibration import PlattCalibrator, fit_platt, horizon_target
-from peoplealign.insights.risk_cox import CoxModel, concordance, fit_cox, newton
 
 Array = NDArray[np.float64]
 PENALTIES = (0.003, 0.01, 0.03, 0.1)
@@ -38,7 +38,6 @@ class LinearRiskModel:
     penalty: float
     coef: Array
     intercept: float
-    cox: CoxModel | None
 
     def score(self, x: Array) -> Array:
         return np.asarray(x @ self.coef + self.intercept, dtype=np.float64)
@@ -49,30 +48,36 @@ class LinearRiskModel:
 
 
 def fit_family(family: str, penalty: float, x: Array, duration: Array, event: Array) -> LinearRiskModel:
+    """Fit one family with `penalty` as the ridge weight per person (mean loss + ½·penalty·‖β‖²), so
+    one grid means the same for both: scikit-survival's Cox sums its penalty over people (alpha =
+    penalty·n) and scikit-learn's logistic sums its log-loss (C = 1 / (penalty·n)). Only the
+    coefficients are kept: the product's probability is the Platt-calibrated score, not the Cox
+    baseline hazard, and plain arrays keep the model free of pickled estimators."""
+    n, features = x.shape
+    if features == 0 or not event.any():
+        return LinearRiskModel(family, penalty, np.zeros(features), 0.0)
     if family == "cox":
-        cox = fit_cox(x, duration, event, penalty)
-        return LinearRiskModel(family, penalty, cox.coef, 0.0, cox)
-    coef, intercept = _ridge_logistic(x, event.astype(np.float64), penalty)
-    return LinearRiskModel(family, penalty, coef, intercept, None)
+        from sksurv.linear_model import CoxPHSurvivalAnalysis
+        from sksurv.util import Surv
+
+        cox = CoxPHSurvivalAnalysis(alpha=penalty * n, ties="breslow").fit(
+            x, Surv.from_arrays(event.astype(bool), duration)
+        )
+        return LinearRiskModel(family, penalty, np.asarray(cox.coef_, dtype=np.float64), 0.0)
+    from sklearn.linear_model import LogisticRegression
+
+    logistic = LogisticRegression(C=1.0 / (penalty * n), solver="newton-cholesky").fit(x, event)
+    return LinearRiskModel(
+        family, penalty, np.asarray(logistic.coef_[0], dtype=np.float64), float(logistic.intercept_[0])
+    )
 
 
-def _ridge_logistic(x: Array, y: Array, penalty: float) -> tuple[Array, float]:
-    """Mean log-loss + ½·penalty·‖β‖² with a free intercept: the same penalty scale as the Cox fit."""
-    n = len(y)
-    design = np.column_stack([np.ones(n), x])
-    ridge = np.full(design.shape[1], penalty)
-    ridge[0] = 1e-8
+def concordance(duration: Array, event: Array, risk: Array) -> float:
+    """Harrell's C (scikit-survival): of the comparable pairs, the share where the one who left first
+    had the higher risk, ties in risk counting half."""
+    from sksurv.metrics import concordance_index_censored
 
-    def objective(beta: Array) -> tuple[float, Array, Array]:
-        z = design @ beta
-        p = 1.0 / (1.0 + np.exp(-z))
-        loss = float(np.mean(np.logaddexp(0.0, z) - y * z)) + 0.5 * float(ridge @ beta**2)
-        grad = design.T @ (p - y) / n + ridge * beta
-        hessian = (design * (p * (1 - p))[:, None]).T @ design / n + np.diag(ridge)
-        return loss, grad, hessian
-
-    beta = newton(objective, np.zeros(design.shape[1]))
-    return beta[1:], float(beta[0])
+    return float(concordance_index_censored(np.asarray(event) > 0, duration, risk)[0])
 
 
 def evaluate(metric: str, score: Array, duration: Array, event: Array) -> float:

@@ -27,9 +27,8 @@ from sqlalchemy.orm import Session
 from peoplealign.insights import model_card
 from peoplealign.insights.recommendations import Proposal, propose
 from peoplealign.insights.risk_calibration import brier_score, calibration_slope, horizon_target
-from peoplealign.insights.risk_cox import concordance
 from peoplealign.insights.risk_features import FeatureEncoder
-from peoplealign.insights.risk_models import CalibratedRiskModel, fit_calibrated
+from peoplealign.insights.risk_models import CalibratedRiskModel, concordance, fit_calibrated
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.risk_access import RISK_MODEL, PredictionAccess, RiskData, fairness_counts
 from peoplealign.store.models import ModelCard, Prediction
