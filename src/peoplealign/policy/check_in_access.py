@@ -7,6 +7,7 @@ employee as its subject so it appears in their access log."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,6 +68,11 @@ class CheckInAccess:
             role,
         )
 
+    def _load_people(self, rows: Sequence[CheckIn]) -> list[Person]:
+        """The managers and employees of the rows in one query instead of two per row."""
+        ids = {r.manager_person_id for r in rows} | {r.employee_person_id for r in rows}
+        return list(self.session.scalars(select(Person).where(Person.id.in_(ids)))) if ids else []
+
     def _role(self, row: CheckIn) -> str | None:
         me = self.actor.person_id
         if me is not None and row.manager_person_id == me:
@@ -111,6 +117,7 @@ class CheckInAccess:
             if me is not None
             else []
         )
+        named = self._load_people(own)  # held so the session's identity map keeps them for `_view`
         views = [self._view(r, self._role(r) or "") for r in own]
         reach = self._shared_reach()
         if reach is None or reach:
@@ -118,7 +125,10 @@ class CheckInAccess:
             if reach is not None:
                 query = query.where(CheckIn.employee_person_id.in_(sorted(p for p in reach if p != me)))
             seen = {v.id for v in views}
-            views += [self._view(r, "shared") for r in self.session.scalars(query) if r.id not in seen]
+            shared = [r for r in self.session.scalars(query) if r.id not in seen]
+            named += self._load_people(shared)
+            views += [self._view(r, "shared") for r in shared]
+        del named
         views.sort(key=lambda v: (v.held_on, v.id), reverse=True)
         self._audit(views, {"list": True})
         return views
