@@ -93,3 +93,56 @@ def test_held_out_accuracy_sanity(shared_data: Path) -> None:
     scored = scorer.score([str(i) for i in range(len(texts))], texts)
     accuracy = sum((c.sentiment > 0) == bool(y) for c, y in zip(scored, labels, strict=True)) / len(labels)
     assert accuracy >= 0.85
+
+
+def _scored(text: str) -> tuple[float, dict[str, float]]:
+    scorer = CommentScorer(redactor=_NoRedaction())  # type: ignore[arg-type]
+    (scored,) = scorer.score_redacted(["1"], [text])
+    return scored.sentiment, {t["theme"]: t["sentiment"] for t in scored.themes}
+
+
+@pytest.mark.parametrize(
+    ("text", "positive"),
+    [
+        ("I never feel overloaded", True),
+        ("The workload is not manageable", False),
+        ("I am exhausted and so is everyone around me", False),
+        ("Half the team is close to burning out", False),
+        ("I am working late almost every night", False),
+        ("the workload keeps piling up", False),
+        ("way too much work", False),
+    ],
+)
+def test_workload_phrases_are_burnout_with_the_right_sign(text: str, positive: bool) -> None:
+    sentiment, themes = _scored(text)
+    assert (sentiment > 0.2) if positive else (sentiment < -0.2), sentiment
+    assert "Burnout Risk & Workload" in themes
+    assert (themes["Burnout Risk & Workload"] > 0) == positive
+
+
+def test_a_hedged_negation_is_not_read_as_its_negated_word() -> None:
+    """A negation governs words beyond the next one: listen-static-1 scored this -0.89."""
+    sentiment, themes = _scored("I rarely feel overloaded")
+    assert sentiment > -0.2 and themes["Burnout Risk & Workload"] > -0.2
+
+
+def test_a_clearly_praised_theme_stays_positive_in_a_sour_comment() -> None:
+    _, themes = _scored("Pay is good. Terrible management, toxic culture, avoid at all costs")
+    assert themes["Compensation & Benefits"] > 0 > themes["Management Trust"]
+
+
+def test_tone_separates_a_glowing_comment_from_a_grudging_one() -> None:
+    scorer = CommentScorer(redactor=_NoRedaction())  # type: ignore[arg-type]
+    glowing, grudging = scorer.tone_features(
+        [
+            "Amazing people, great pay, I love it here. Parking is hard",
+            "Pay is ok. Terrible management, toxic culture, avoid",
+        ]
+    )
+    assert glowing.mixed and grudging.mixed
+    assert scorer.model.tone.tone(glowing) > 0.5 > -0.5 > scorer.model.tone.tone(grudging)
+
+
+def test_a_one_sided_comment_keeps_its_own_sentiment_for_its_themes() -> None:
+    sentiment, themes = _scored("the workload is unsustainable")
+    assert themes["Burnout Risk & Workload"] == pytest.approx(sentiment, abs=1e-4)

@@ -6,7 +6,7 @@ import numpy as np
 
 from peoplealign.listening.model_store import shipped_model_dir
 from peoplealign.ml.static_embeddings import StaticEmbeddings
-from peoplealign.ml.text_features import ngrams, words
+from peoplealign.ml.text_features import negation_scope, ngrams, scoped_ngrams, words
 
 
 def test_words_lowercase_and_normalise_apostrophes() -> None:
@@ -44,3 +44,28 @@ def test_shipped_artifacts_are_small_and_free_of_pickles() -> None:
     assert sum(f.stat().st_size for f in files) < 20 * 1024 * 1024
     assert not [f for f in files if f.suffix in {".pkl", ".pickle", ".joblib"}]
     assert np.load(folder / "embeddings.npy", allow_pickle=False).dtype == np.float16
+
+
+def test_negation_reaches_to_the_end_of_its_stretch() -> None:
+    tokens, negated = negation_scope("I rarely feel overloaded, great team")
+    assert tokens == ["i", "rarely", "feel", "overloaded", "great", "team"]
+    assert negated == [False, False, True, True, False, False]
+    assert negation_scope("the pay isn't bad")[1] == [False, False, False, True]
+
+
+def test_scoped_ngrams_mark_negated_words_and_pairs() -> None:
+    tokens, negated = negation_scope("never too busy")
+    assert scoped_ngrams(tokens, negated) == ["never", "NOT_too", "NOT_busy", "NOT_never too", "NOT_too busy"]
+    assert scoped_ngrams(["good", "pay"], [False, False]) == ngrams(["good", "pay"])
+
+
+def test_negation_aware_encoding_flips_negated_words_only() -> None:
+    vectors = np.array([[1, 0], [0, 1]], dtype=np.float32)
+    embeddings = StaticEmbeddings({"good": 0, "pay": 1}, vectors)
+    ids, flags = embeddings.scoped_ids(["not", "good", "pay"], [False, True, True])
+    assert (ids, flags) == ([0, 1], [True, True])
+    plain, aware = embeddings.encode_scoped([ids, [0]], [flags, [False]])
+    np.testing.assert_allclose(plain[0], [np.sqrt(0.5), np.sqrt(0.5)], rtol=1e-6)
+    np.testing.assert_allclose(aware[0], [-np.sqrt(0.5), -np.sqrt(0.5)], rtol=1e-6)
+    np.testing.assert_allclose(aware[1], plain[1])
+    np.testing.assert_array_equal(embeddings.encode_ids([ids]), plain[:1])

@@ -1,5 +1,8 @@
 """Clause sentiment: one linear model over the clause's meaning (its static embedding) and its
 words and word pairs (which carry negation and domain usage such as "long hours" or "no raise").
+Both see negation: a word a "not", "never" or "rarely" governs counts as its own feature
+(`NOT_overloaded`) and with its vector's sign flipped, so "I rarely feel overloaded" is not read as
+"overloaded".
 
 Being linear keeps it fast, exactly reproducible from the shipped weights and explainable: every
 word pair's weight can be read off.
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from peoplealign.ml.text_features import ngrams
+from peoplealign.ml.text_features import scoped_ngrams
 
 
 @dataclass(frozen=True)
@@ -22,9 +25,9 @@ class SentimentModel:
     embedding_weights: np.ndarray  # (dims,)
     bias: float
 
-    def ngram_ids(self, tokens: list[str]) -> list[int]:
+    def ngram_ids(self, tokens: list[str], negated: list[bool]) -> list[int]:
         lookup = self.ngram_index.get
-        return list({i for i in (lookup(g) for g in ngrams(tokens)) if i is not None})
+        return sorted({i for i in (lookup(g) for g in scoped_ngrams(tokens, negated)) if i is not None})
 
     def logits(self, ngram_ids: Sequence[Sequence[int]], embeddings: np.ndarray) -> np.ndarray:
         """The decision value per text; features are the embedding and the unit-length binary
