@@ -51,6 +51,7 @@ def test_negation_reaches_to_the_end_of_its_stretch() -> None:
     assert tokens == ["i", "rarely", "feel", "overloaded", "great", "team"]
     assert negated == [False, False, True, True, False, False]
     assert negation_scope("the pay isn't bad")[1] == [False, False, False, True]
+    assert negation_scope("Great pay, long hours") == (["great", "pay", "long", "hours"], [False] * 4)
 
 
 def test_scoped_ngrams_mark_negated_words_and_pairs() -> None:

@@ -14,6 +14,7 @@ be read off.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -53,11 +54,17 @@ class ToneFeatures:
 
 
 def tone_features(clauses: Sequence[ClauseEvidence], sentiment: float, dims: int) -> ToneFeatures:
+    """The features of a comment; a one-sided comment's are only its amounts, which say so."""
     praising = [c for c in clauses if c.sentiment > 0]
     criticising = [c for c in clauses if c.sentiment <= 0]
+    if not praising or not criticising:
+        words = float(math.log1p(sum(c.words for c in clauses)))
+        empty = np.zeros(dims, dtype=np.float32)
+        amounts = [words, 0.0] if praising else [0.0, words]
+        return ToneFeatures([], [], empty, empty, np.array([*amounts, sentiment], dtype=np.float32))
 
     def mean_vector(side: list[ClauseEvidence]) -> np.ndarray:
-        return np.mean([c.vector for c in side], axis=0) if side else np.zeros(dims, dtype=np.float32)
+        return functools.reduce(np.add, (c.vector for c in side)) / len(side)
 
     return ToneFeatures(
         praising_ids=sorted({i for c in praising for i in c.ngram_ids}),

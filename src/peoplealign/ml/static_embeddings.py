@@ -32,6 +32,9 @@ class StaticEmbeddings:
 
     def scoped_ids(self, tokens: Sequence[str], negated: Sequence[bool]) -> tuple[list[int], list[bool]]:
         """Known words' ids with their negation flags (see `text_features.negation_scope`)."""
+        if not any(negated):
+            ids = self.token_ids(tokens)
+            return ids, [False] * len(ids)
         lookup = self.vocabulary.get
         known = [
             (i, n) for i, n in ((lookup(w), n) for w, n in zip(tokens, negated, strict=True)) if i is not None

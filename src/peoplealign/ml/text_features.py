@@ -39,7 +39,11 @@ def negation_scope(text: str) -> tuple[list[str], list[bool]]:
     """The text's words and, per word, whether a negation or a hedge before it ("not", "never",
     "rarely", "don't") governs it. Word pairs alone miss "I rarely feel overloaded", where the
     negated word is two words away."""
-    tokens: list[str] = []
+    lowered = text.lower().translate(_APOSTROPHES)
+    tokens = _WORD.findall(lowered)
+    if NEGATORS.isdisjoint(tokens) and "n't" not in lowered:
+        return tokens, [False] * len(tokens)
+    tokens = []
     negated: list[bool] = []
     for stretch in _SCOPE_END.split(text):
         inside = False
