@@ -51,6 +51,7 @@ def test_models_page_shows_the_card(trained_demo: str, role: str) -> None:
         page = client.get("/models")
         assert page.status_code == 200, page.text
         assert "flight_risk" in page.text and "Fairness gate" in page.text and 'href="/models"' in page.text
+        assert "fitted by scikit-survival" in page.text  # the card names the library that fitted it
         if "failed" in page.text:
             assert DEMO_OVERRIDE[:40] in page.text
         cards = client.get("/api/v1/models").json()["cards"]

@@ -206,7 +206,8 @@ def render_card(summary: dict[str, Any]) -> str:
     lines = [
         f"model card: {summary['model']} {summary['version']} ({summary['status']})",
         f"trained {summary.get('as_of')} by {summary.get('trained_by')}; family {summary.get('family')}, "
-        f"penalty {summary.get('penalty')}",
+        f"penalty {summary.get('penalty')}"
+        + (f"; fitted by {summary['implementation']}" if summary.get("implementation") else ""),
         f"data: {summary.get('data')}",
         "features (coefficient per standard deviation):",
         *(f"  {f['label']}: {f['coefficient_per_sd']:+.3f}" for f in summary.get("features", [])),
