@@ -9,9 +9,11 @@ holds a stay interview about them, a rebalance for Platform and a coaching sugge
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from peoplealign.policy.actor import Actor
@@ -28,8 +30,11 @@ from peoplealign.store.models import (
     PersonSkill,
     Prediction,
     ProficiencyMilestone,
+    Question,
     Recommendation,
+    Response,
     Skill,
+    Survey,
     User,
 )
 
@@ -175,3 +180,48 @@ def build_org(url: str) -> Org:
         s.flush()
         ids = {p.hris_id: p.id for p in s.scalars(select(Person))}
         return Org(url, actors, ids, prediction.id, stay.id, rebalance.id, coaching.id)
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF field"
+    return match.group(1)
+
+
+def sign_in(client: TestClient, who: str) -> str:
+    """Signs `who` in and returns a CSRF token for their session."""
+    token = csrf_token(client.get("/login").text)
+    response = client.post(
+        "/login",
+        data={"email": EMAILS[who], "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return csrf_token(client.get("/my-data").text)
+
+
+def small_cycle(org: Org) -> None:
+    """A pulse answered by three people: below k for everyone."""
+    with session_scope(org.url) as session:
+        survey = Survey(code="PULSE", name="Tiny pulse", kind="engagement", opened_on=dt.date(2026, 10, 1))
+        session.add(survey)
+        session.flush()
+        question = Question(survey_id=survey.id, code="E1", text="Proud", kind="engagement")
+        session.add(question)
+        session.flush()
+        for person in session.scalars(select(Person).order_by(Person.id).limit(3)):
+            session.add(
+                Response(
+                    survey_id=survey.id,
+                    question_id=question.id,
+                    respondent_key=f"r{person.id}",
+                    person_id=person.id,
+                    value=5.0,
+                )
+            )
+
+
+def writers(org: Org, count: int) -> list[Actor]:
+    """Employees of the small organisation other than the two with logins, each as themselves."""
+    hris = [h for h in sorted(org.person) if h[0] in "PA" and h not in {"P1", "P2"}][:count]
+    return [Actor(f"{h.lower()}@example.org", frozenset({"employee"}), person_id=org.person[h]) for h in hris]

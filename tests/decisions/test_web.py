@@ -3,20 +3,13 @@ views, forms that work end to end."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
-from decisions_helpers import EMAILS, PASSWORD, Org
+from decisions_helpers import EMAILS, Org, sign_in
 from fastapi.testclient import TestClient
 
 from peoplealign.web.app import create_app
-
-
-def _token(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "page has no CSRF field"
-    return match.group(1)
 
 
 @pytest.fixture
@@ -25,19 +18,8 @@ def client(sqlite_org: Org) -> Iterator[TestClient]:
         yield test_client
 
 
-def _sign_in(client: TestClient, who: str) -> str:
-    token = _token(client.get("/login").text)
-    response = client.post(
-        "/login",
-        data={"email": EMAILS[who], "password": PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    return _token(client.get("/my-data").text)
-
-
 def test_api_refuses_termination_without_rationale_reviewer_or_own_name(client: TestClient) -> None:
-    token = _sign_in(client, "hr")
+    token = sign_in(client, "hr")
     headers = {"X-CSRF-Token": token}
     body = {"type": "termination", "subject": "P1", "decided_by": EMAILS["hr"], "rationale": "Misconduct."}
     refused = client.post("/api/v1/decisions", json=body, headers=headers)
@@ -66,7 +48,7 @@ def test_api_refuses_termination_without_rationale_reviewer_or_own_name(client: 
 
 
 def test_pages_follow_the_charter_views(client: TestClient) -> None:
-    _sign_in(client, "employee")
+    sign_in(client, "employee")
     for path in ("/town-hall", "/my-data", "/check-ins", "/api/v1/my-data", "/api/v1/town-hall"):
         assert client.get(path).status_code == 200, path
     for path in ("/decisions/queue", "/decisions", "/people/corrections", "/api/v1/recommendations"):
@@ -79,7 +61,7 @@ def test_pages_follow_the_charter_views(client: TestClient) -> None:
 
 
 def test_hr_works_the_queue_through_the_page(client: TestClient, sqlite_org: Org) -> None:
-    token = _sign_in(client, "hr")
+    token = sign_in(client, "hr")
     page = client.get("/decisions/queue").text
     assert "Offer a stay interview" in page and "fr-test-1" in page
     for data in (
@@ -102,7 +84,7 @@ def test_hr_works_the_queue_through_the_page(client: TestClient, sqlite_org: Org
 
 
 def test_manager_records_a_check_in_the_employee_shares(client: TestClient) -> None:
-    token = _sign_in(client, "manager")
+    token = sign_in(client, "manager")
     assert "Record a check-in" in client.get("/check-ins").text
     response = client.post(
         "/check-ins",
@@ -117,9 +99,9 @@ def test_manager_records_a_check_in_the_employee_shares(client: TestClient) -> N
     assert response.status_code == 303
     check_in = client.get("/api/v1/check-ins").json()["check_ins"][0]
     client.post("/logout", data={"csrf_token": token})
-    token = _sign_in(client, "hr")
+    token = sign_in(client, "hr")
     assert client.get(f"/api/v1/check-ins/{check_in['id']}").status_code == 403
     client.post("/logout", data={"csrf_token": token})
-    token = _sign_in(client, "employee")
+    token = sign_in(client, "employee")
     client.post(f"/check-ins/{check_in['id']}/share", data={"shared": "yes", "csrf_token": token})
     assert client.get(f"/api/v1/check-ins/{check_in['id']}").json()["shared"] is True

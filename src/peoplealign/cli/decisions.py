@@ -161,10 +161,56 @@ def record_command(
     if output is OutputFormat.JSON:
         emit_json(record)
         return
+    waiting = (
+        f"; pending until {record['second_reviewer']} confirms it (`peoplealign decisions review`)"
+        if record["status"] == "pending_review"
+        else ""
+    )
     typer.echo(
         f"recorded {record['type']} decision {record['id']} about {record['subject_hris_id']} "
-        f"by {record['decided_by']}"
+        f"by {record['decided_by']}{waiting}"
     )
+
+
+@app.command("review")
+@with_user_errors
+def review_command(
+    decision_id: Annotated[int, typer.Argument(help="The decision's id.")],
+    as_user: AsOption,
+    confirm: Annotated[
+        bool | None,
+        typer.Option(
+            "--confirm/--reject",
+            help="Confirm the decision (it takes effect) or reject it.",
+            show_default=False,
+        ),
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Why, in your own words (required).")] = None,
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """As the second reviewer named on a decision, confirm or reject it with a note. A decision that
+    names a second reviewer is pending until then; anyone else is refused (exit 4, audited)."""
+    from peoplealign.decisions.career_decisions import review_decision
+    from peoplealign.errors import InvalidInputError
+    from peoplealign.policy.charter import active_charter
+    from peoplealign.store.engine import session_scope
+
+    if confirm is None:
+        raise InvalidInputError("say --confirm or --reject")
+    with session_scope(prepared_db(db)) as session:
+        record = review_decision(
+            session,
+            active_charter(session),
+            acting_actor(session, as_user),
+            decision_id,
+            confirm=confirm,
+            note=note,
+        ).as_dict()
+    if output is OutputFormat.JSON:
+        emit_json(record)
+        return
+    typer.echo(f"decision {record['id']} is now {record['status'].replace('_', ' ')}")
 
 
 @app.command("show")
@@ -196,6 +242,8 @@ def show_command(
             ["about", f"{record['subject_name']} ({record['subject_hris_id']})"],
             ["decided by", record["decided_by"]],
             ["second reviewer", record["second_reviewer"] or "-"],
+            ["status", record["status"].replace("_", " ")],
+            ["review note", record["review_note"] or "-"],
             ["rationale", record["rationale"]],
             ["AI inputs considered", ", ".join(c["ref"] for c in record["considered"]) or "none"],
             ["recorded at", record["recorded_at"]],

@@ -9,8 +9,11 @@ A decision is recorded only when
 - none of the AI inputs they say they considered is one the charter forbids for that type (a flight
   risk estimate may never feed a promotion, pay or termination decision);
 - neither of them is the person the decision is about.
+A decision that names a second reviewer is recorded as `pending_review`: naming someone is not their
+agreement, so it becomes `effective` only when that reviewer confirms it, with a note of their own, or
+`rejected` when they reject it; nobody else can do either.
 Every refusal is audited and raised as a `PolicyDenied` naming the charter rule; the subject can read
-the decision, its rationale and the AI inputs considered in their "my data".
+the decision, its status, its rationale and the AI inputs considered in their "my data".
 """
 
 from __future__ import annotations
@@ -21,20 +24,29 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from peoplealign.accounts.users import find_user
-from peoplealign.errors import InvalidInputError
+from peoplealign.errors import InvalidInputError, NotFoundError
 from peoplealign.policy import audit
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter_document import CharterDocument
-from peoplealign.policy.decision_access import DECISIONS_VIEW, DecisionRecord, as_record, person_id_for
+from peoplealign.policy.decision_access import (
+    DECISIONS_VIEW,
+    EFFECTIVE,
+    PENDING_REVIEW,
+    REJECTED,
+    DecisionRecord,
+    as_record,
+    person_id_for,
+)
 from peoplealign.policy.decision_inputs import classify, forbidden, parse_refs
 from peoplealign.policy.engine import Decision, PolicyDenied
 from peoplealign.policy.gateway import PersonalData
 from peoplealign.store.models import Decision as DecisionRow
-from peoplealign.store.models import User
+from peoplealign.store.models import Person, User
 
 PURPOSE = "administration"
 RESOURCE = "decision"
 ACTION = "decision.record"
+REVIEW_ACTION = "decision.review"
 UNNAMED = Actor(email="unnamed", roles=frozenset())
 
 
@@ -45,10 +57,11 @@ def decision_types(charter: CharterDocument) -> list[str]:
 class DecisionRefused(PolicyDenied):
     """A career decision the charter does not let be recorded, worded as a decision, not a read."""
 
-    def __init__(self, actor: Actor, decision_type: str, decision: Decision) -> None:
-        super().__init__(actor, ACTION, RESOURCE, PURPOSE, decision)
+    def __init__(self, actor: Actor, decision_type: str, decision: Decision, action: str = ACTION) -> None:
+        super().__init__(actor, action, RESOURCE, PURPOSE, decision)
+        verb = "reviewed" if action == REVIEW_ACTION else "recorded"
         self.args = (
-            f"refused: the {decision_type.replace('_', ' ')} decision cannot be recorded: "
+            f"refused: the {decision_type.replace('_', ' ')} decision cannot be {verb}: "
             f"{decision.reason} (charter rule: {decision.rule})",
         )
 
@@ -60,18 +73,19 @@ def _refuse(
     rule: str,
     detail: dict[str, object],
     subject: str | None = None,
+    action: str = ACTION,
 ) -> None:
     """Audit the refusal in its own transaction (the caller's rollback keeps it), then raise it."""
     audit.record_denial(
         session,
         actor,
-        ACTION,
+        action,
         RESOURCE,
         subject=subject,
         purpose=PURPOSE,
         detail={**detail, "reason": reason, "rule": rule},
     )
-    raise DecisionRefused(actor, str(detail["type"]), Decision(False, reason, rule))
+    raise DecisionRefused(actor, str(detail["type"]), Decision(False, reason, rule), action)
 
 
 def _decider(
@@ -199,6 +213,7 @@ def record_decision(
         rationale=str(rationale).strip(),
         considered_inputs=[i.as_dict() for i in inputs],
         effective_on=effective_on,
+        status=PENDING_REVIEW if reviewer else EFFECTIVE,
     )
     session.add(row)
     session.flush()
@@ -215,6 +230,76 @@ def record_decision(
             "type": decision_type,
             "second_reviewer": reviewer.email if reviewer else None,
             "considered": [i.ref for i in inputs],
+            "status": row.status,
         },
+    )
+    return as_record(session, row)
+
+
+def review_decision(
+    session: Session,
+    charter: CharterDocument,
+    actor: Actor,
+    decision_id: int,
+    *,
+    confirm: bool,
+    note: str | None,
+) -> DecisionRecord:
+    """The named second reviewer confirms (the decision becomes effective) or rejects it, in their own
+    words. Anyone else, a reviewer whose role no longer may decide, or a review without a note is
+    refused and audited; a decision already reviewed stays as it is."""
+    row = session.get(DecisionRow, decision_id)
+    if row is None:
+        raise NotFoundError(f"no decision with id {decision_id}")
+    person = session.get(Person, row.subject_person_id)
+    subject = person.hris_id if person else None
+    verdict = "confirm" if confirm else "reject"
+    detail: dict[str, object] = {"type": row.type, "decision": row.id, "verdict": verdict}
+    rule = f"decisions_requiring_human.{row.type}.second_reviewer"
+    if actor.is_system or actor.user_id is None or actor.user_id != row.second_reviewer_user_id:
+        named = session.get(User, row.second_reviewer_user_id) if row.second_reviewer_user_id else None
+        reason = (
+            f"only the named second reviewer ({named.email}) may confirm or reject decision {row.id}"
+            if named
+            else f"decision {row.id} names no second reviewer: there is nothing to review"
+        )
+        _refuse(session, actor, reason, rule, detail, subject, REVIEW_ACTION)
+    if DECISIONS_VIEW not in charter.views_for(actor.roles):
+        _refuse(
+            session,
+            actor,
+            f"{actor.email} no longer has a role that may make career decisions",
+            "audiences.*.views (decisions)",
+            detail,
+            subject,
+            REVIEW_ACTION,
+        )
+    if row.status != PENDING_REVIEW:
+        raise InvalidInputError(f"decision {row.id} has already been reviewed: it is {row.status}")
+    text = (note or "").strip()
+    if not text:
+        _refuse(
+            session,
+            actor,
+            "a second review needs a note in the reviewer's own words",
+            "decisions_requiring_human",
+            detail,
+            subject,
+            REVIEW_ACTION,
+        )
+    PersonalData(session, actor, PURPOSE, charter).person(row.subject_person_id)
+    row.status = EFFECTIVE if confirm else REJECTED
+    row.review_note = text
+    row.reviewed_at = dt.datetime.now(dt.UTC)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        REVIEW_ACTION,
+        RESOURCE,
+        subject=subject,
+        purpose=PURPOSE,
+        outcome="changed",
+        detail={**detail, "status": row.status},
     )
     return as_record(session, row)

@@ -21,6 +21,9 @@ from peoplealign.store.models import Decision as DecisionRow
 from peoplealign.store.models import Person, User
 
 DECISIONS_VIEW = "decisions"
+PENDING_REVIEW = "pending_review"
+EFFECTIVE = "effective"
+REJECTED = "rejected"
 PURPOSE = "administration"
 OWN_PURPOSE = "my_data"
 
@@ -37,6 +40,9 @@ class DecisionRecord:
     considered: list[dict[str, Any]]
     effective_on: str | None
     recorded_at: str
+    status: str
+    review_note: str | None
+    reviewed_at: str | None
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -69,6 +75,9 @@ def as_record(session: Session, row: DecisionRow) -> DecisionRecord:
         considered=list(row.considered_inputs or []),
         effective_on=row.effective_on.isoformat() if row.effective_on else None,
         recorded_at=audit.canonical_time(row.created_at),
+        status=row.status,
+        review_note=row.review_note,
+        reviewed_at=audit.canonical_time(row.reviewed_at) if row.reviewed_at else None,
     )
 
 
@@ -88,11 +97,21 @@ def _authorize_others(
 
 
 def decisions(
-    session: Session, charter: CharterDocument, actor: Actor, limit: int = 200
+    session: Session,
+    charter: CharterDocument,
+    actor: Actor,
+    limit: int = 200,
+    *,
+    awaiting_me: bool = False,
 ) -> list[DecisionRecord]:
-    """Recorded decisions the actor may review, newest first."""
+    """Recorded decisions the actor may review, newest first; with `awaiting_me`, only those that
+    name the actor as second reviewer and wait for their confirmation."""
     allowed = _authorize_others(session, charter, actor, None)
     query = select(DecisionRow).order_by(DecisionRow.id.desc()).limit(limit)
+    if awaiting_me:
+        query = query.where(
+            DecisionRow.second_reviewer_user_id == actor.user_id, DecisionRow.status == PENDING_REVIEW
+        )
     if allowed is not None:
         query = query.where(DecisionRow.subject_person_id.in_(sorted(allowed - {actor.person_id})))
     records = [as_record(session, r) for r in session.scalars(query)]

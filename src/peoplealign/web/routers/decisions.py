@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from peoplealign.decisions.career_decisions import decision_types, record_decision
+from peoplealign.decisions.career_decisions import decision_types, record_decision, review_decision
 from peoplealign.decisions.queue import (
     ACTIVE_STATUSES,
     QueueAction,
@@ -169,6 +169,7 @@ def decisions_page(
     actor: DecisionsActor,
     charter: CurrentCharter,
     recorded: int | None = None,
+    reviewed: int | None = None,
 ) -> Response:
     rule_of = {r.type: r for r in charter.decision_rules}
     return render(
@@ -177,9 +178,11 @@ def decisions_page(
         {
             "title": "Career decisions",
             "decisions": decisions(session, charter, actor),
+            "awaiting": decisions(session, charter, actor, awaiting_me=True),
             "types": decision_types(charter),
             "rules": rule_of,
             "recorded": recorded,
+            "reviewed": reviewed,
         },
     )
 
@@ -210,6 +213,22 @@ def decisions_form(
         recorded_by=actor,
     )
     return RedirectResponse(f"/decisions?recorded={record.id}", status_code=303)
+
+
+@router.post("/decisions/{decision_id}/review", include_in_schema=False)
+def review_form(
+    decision_id: int,
+    session: DbSession,
+    actor: DecisionsActor,
+    charter: CurrentCharter,
+    verdict: Annotated[str, Form()],
+    note: Annotated[str | None, Form()] = None,
+) -> Response:
+    """The signed-in second reviewer confirms or rejects a decision that waits for them."""
+    if verdict not in ("confirm", "reject"):
+        raise InvalidInputError(f"unknown verdict {verdict!r}; expected confirm or reject")
+    review_decision(session, charter, actor, decision_id, confirm=verdict == "confirm", note=note)
+    return RedirectResponse(f"/decisions?reviewed={decision_id}", status_code=303)
 
 
 class DecisionBody(BaseModel):
@@ -249,6 +268,29 @@ def record_decision_api(
 @router.get("/api/v1/decisions", tags=["decisions"])
 def decisions_api(session: DbSession, actor: DecisionsActor, charter: CurrentCharter) -> dict[str, Any]:
     return {"decisions": [d.as_dict() for d in decisions(session, charter, actor)]}
+
+
+@router.get("/api/v1/decisions/awaiting-review", tags=["decisions"])
+def awaiting_review_api(session: DbSession, actor: DecisionsActor, charter: CurrentCharter) -> dict[str, Any]:
+    """Decisions that name you as second reviewer and are pending until you confirm or reject them."""
+    return {"decisions": [d.as_dict() for d in decisions(session, charter, actor, awaiting_me=True)]}
+
+
+class ReviewBody(BaseModel):
+    confirm: bool = Field(description="true: the decision takes effect; false: it is rejected.")
+    note: str | None = Field(None, description="Why, in your own words (required).")
+
+
+@router.post("/api/v1/decisions/{decision_id}/review", tags=["decisions"])
+def review_decision_api(
+    decision_id: int, body: ReviewBody, session: DbSession, actor: CurrentActor, charter: CurrentCharter
+) -> dict[str, Any]:
+    """As the second reviewer named on the decision, confirm or reject it with a note. Refused (403,
+    audited, with the charter rule) for anyone else or without a note; a decision that names a second
+    reviewer stays pending_review until then."""
+    return review_decision(
+        session, charter, actor, decision_id, confirm=body.confirm, note=body.note
+    ).as_dict()
 
 
 @router.get("/api/v1/decisions/{decision_id}", tags=["decisions"])
