@@ -1,12 +1,13 @@
 """The town hall shows every employee the executives' numbers with the same suppression, and its
-anonymous stories and questions are redacted, unattributed and held back until there are k."""
+anonymous stories and questions are redacted, unattributed and held back until k different people
+wrote on the chart."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from decisions_helpers import EMAILS, Org
+from decisions_helpers import EMAILS, Org, small_cycle, writers
 from sqlalchemy import func, select
 
 from peoplealign.decisions.town_hall import answer_post, chart_posts, submit_post, town_hall
@@ -16,8 +17,9 @@ from peoplealign.listening.theme_report import cycles_up_to
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter import active_charter
 from peoplealign.policy.gateway import PersonalData
+from peoplealign.policy.pseudonyms import writer_key
 from peoplealign.store.engine import session_scope
-from peoplealign.store.models import AuditEvent, Person, Question, Response, Survey, TownHallPost, User
+from peoplealign.store.models import AuditEvent, TownHallPost, User
 
 DEMO = "demo.peoplealign.example"
 
@@ -64,30 +66,9 @@ def test_everyone_sees_the_executive_numbers(demo_url: str) -> None:
     assert len(seen["employee"]["engagement"]) == 3 and len(seen["employee"]["headcount"]) > 3
 
 
-def _small_cycle(org: Org) -> None:
-    """A pulse answered by three people: below k for everyone."""
-    with session_scope(org.url) as session:
-        survey = Survey(code="PULSE", name="Tiny pulse", kind="engagement", opened_on=dt.date(2026, 10, 1))
-        session.add(survey)
-        session.flush()
-        question = Question(survey_id=survey.id, code="E1", text="Proud", kind="engagement")
-        session.add(question)
-        session.flush()
-        for person in session.scalars(select(Person).order_by(Person.id).limit(3)):
-            session.add(
-                Response(
-                    survey_id=survey.id,
-                    question_id=question.id,
-                    respondent_key=f"r{person.id}",
-                    person_id=person.id,
-                    value=5.0,
-                )
-            )
-
-
 def test_same_suppression_for_everyone(sqlite_org: Org) -> None:
     org = sqlite_org
-    _small_cycle(org)
+    small_cycle(org)
     with session_scope(org.url) as session:
         charter = org.charter()
         views = {who: town_hall(session, charter, org.actors[who]) for who in ("employee", "executive")}
@@ -117,6 +98,10 @@ def test_posts_are_redacted_anonymous_and_wait_for_k(sqlite_org: Org) -> None:
             submit_post(
                 session, charter, org.actors["colleague"], "enps", "question", f"Question number {i}?"
             )
+        held = chart_posts(session, charter)["enps"]
+        assert (held.count, held.writers, held.published) == (charter.k_comments, 2, []), "one writer, once"
+        for writer in writers(org, charter.k_comments - 2):
+            submit_post(session, charter, writer, "enps", "story", "Same here.")
     with session_scope(org.url) as session:
         stored = session.scalars(select(TownHallPost).order_by(TownHallPost.id)).first()
         assert stored is not None
@@ -128,7 +113,9 @@ def test_posts_are_redacted_anonymous_and_wait_for_k(sqlite_org: Org) -> None:
         )
         assert authored == 0, "nothing links the post to its writer"
         published = chart_posts(session, charter)["enps"].published
-        assert len(published) == charter.k_comments
+        assert len(published) == 2 * charter.k_comments - 2
+        keys = session.scalars(select(TownHallPost.writer_key)).all()
+        assert len(set(keys)) == charter.k_comments and all(len(k or "") == 64 for k in keys)
         with pytest.raises(PermissionDeniedError):
             answer_post(session, charter, org.actors["employee"], published[0].id, "I answer myself")
         answered = answer_post(
@@ -137,3 +124,19 @@ def test_posts_are_redacted_anonymous_and_wait_for_k(sqlite_org: Org) -> None:
         assert answered.answer == "We are hiring two SREs."
     with pytest.raises(InvalidInputError, match="unknown chart"), session_scope(org.url) as session:
         submit_post(session, charter, org.actors["employee"], "salaries", "story", "x")
+
+
+def test_writer_pseudonyms_are_stable_per_chart_and_unlinkable_across_charts(sqlite_org: Org) -> None:
+    org = sqlite_org
+    employee = org.actors["employee"]
+    second_login = Actor("p1.other@example.org", frozenset({"employee"}), person_id=employee.person_id)
+    with session_scope(org.url) as session:
+        enps = writer_key(session, employee, "enps")
+        assert writer_key(session, employee, "enps") == enps
+        assert writer_key(session, second_login, "enps") == enps, "one person, two logins: one writer"
+        assert writer_key(session, employee, "drivers") != enps
+        assert writer_key(session, org.actors["colleague"], "enps") != enps
+        with pytest.raises(PermissionDeniedError):
+            writer_key(session, Actor.system("import"), "enps")
+    with session_scope(org.url) as session:
+        assert writer_key(session, employee, "enps") == enps, "the key is kept by the installation"

@@ -13,6 +13,7 @@ from peoplealign.cli.mydata import app as mydata_app
 from peoplealign.cli.report import app as report_app
 from peoplealign.cli.risk import app as risk_app
 from peoplealign.cli.serve import serve
+from peoplealign.cli.townhall import app as townhall_app
 from peoplealign.cli.up import up
 
 app = typer.Typer(
@@ -33,6 +34,7 @@ app.add_typer(anomalies.app, name="anomalies")
 app.add_typer(anomalies.coaching_app, name="coaching")
 app.add_typer(decisions_app, name="decisions")
 app.add_typer(mydata_app, name="mydata")
+app.add_typer(townhall_app, name="townhall")
 app.add_typer(risk_app, name="risk")
 app.add_typer(insights.skills_app, name="skills")
 app.add_typer(insights.wellbeing_app, name="wellbeing")

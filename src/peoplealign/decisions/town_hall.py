@@ -11,8 +11,10 @@ before any read so looking at the page does not fill the audit trail with refusa
 Beside each chart, employees add the human story behind the numbers or ask a question, anonymously:
 no author is stored, the time is kept to the day, the text is redacted before storage, and nothing
 links the post to the request that made it (no audit event either: an event naming the writer would
-undo the anonymity). A chart's posts appear together once there are at least `k_comments` of them,
-the charter's threshold for quoting what people wrote; leaders (executives) answer them publicly.
+undo the anonymity). A chart's posts appear together once at least `k_comments` different people have
+written there, the charter's threshold for quoting what people wrote: each post keeps only a keyed
+pseudonym of its writer on that chart (`policy.pseudonyms`), so one person posting ten times counts
+once. Leaders (executives) answer published posts publicly.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from peoplealign.policy.aggregates import Cell
 from peoplealign.policy.charter_document import CharterDocument
 from peoplealign.policy.engine import Action, authorize
 from peoplealign.policy.gateway import PersonalData
+from peoplealign.policy.pseudonyms import writer_key
 from peoplealign.policy.text_intake import redacted_text
 from peoplealign.policy.town_hall_access import TownHallData
 from peoplealign.store.models import TownHallPost
@@ -242,11 +245,12 @@ class ChartPosts:
     chart: str
     k: int
     count: int
+    writers: int
     published: list[PostView]
 
     @property
     def waiting(self) -> int:
-        """Posts held back until the chart has k of them."""
+        """Posts held back until k different people have written on the chart."""
         return 0 if self.published else self.count
 
     def as_dict(self) -> dict[str, Any]:
@@ -254,6 +258,7 @@ class ChartPosts:
             "chart": self.chart,
             "k": self.k,
             "count": self.count,
+            "writers": self.writers,
             "waiting": self.waiting,
             "published": [p.as_dict() for p in self.published],
         }
@@ -279,6 +284,7 @@ def submit_post(
             chart_key=chart_key,
             kind=kind,
             topic=chart_key,
+            writer_key=writer_key(session, actor, chart_key),
             text_redacted=redacted_text(session, text, what="your story or question"),
             created_at=dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC),
         )
@@ -288,18 +294,22 @@ def submit_post(
 
 
 def chart_posts(session: Session, charter: CharterDocument) -> dict[str, ChartPosts]:
-    """Per chart: how many posts there are and, once there are at least k_comments, all of them."""
+    """Per chart: how many posts there are and, once at least k_comments different people wrote
+    them, all of them. Posts without a writer pseudonym count for no writer."""
     k = charter.k_comments
-    counts = dict(
-        session.execute(select(TownHallPost.chart_key, func.count()).group_by(TownHallPost.chart_key))
-        .tuples()
-        .all()
-    )
+    counts = {
+        chart: (int(posts), int(writers))
+        for chart, posts, writers in session.execute(
+            select(
+                TownHallPost.chart_key, func.count(), func.count(func.distinct(TownHallPost.writer_key))
+            ).group_by(TownHallPost.chart_key)
+        ).tuples()
+    }
     found = {}
     for key in CHART_KEYS:
-        count = int(counts.get(key, 0))
+        count, writers = counts.get(key, (0, 0))
         published: list[PostView] = []
-        if count >= k:
+        if writers >= k:
             rows = session.scalars(
                 select(TownHallPost).where(TownHallPost.chart_key == key).order_by(TownHallPost.id)
             )
@@ -314,8 +324,21 @@ def chart_posts(session: Session, charter: CharterDocument) -> dict[str, ChartPo
                 )
                 for r in rows
             ]
-        found[key] = ChartPosts(key, k, count, published)
+        found[key] = ChartPosts(key, k, count, writers, published)
     return found
+
+
+def town_hall_with_posts(
+    session: Session, charter: CharterDocument, actor: Actor, today: dt.date | None = None
+) -> dict[str, Any]:
+    """The charts and, per chart, its posts: what the page, the API and `peoplealign townhall show`
+    all publish, to people the charter gives the town hall view."""
+    if "town_hall" not in charter.views_for(actor.roles):
+        raise PermissionDeniedError("the People Alignment Charter does not give your roles the town hall")
+    return {
+        **town_hall(session, charter, actor, today).as_dict(),
+        "posts": {key: p.as_dict() for key, p in chart_posts(session, charter).items()},
+    }
 
 
 def answer_post(
@@ -329,7 +352,8 @@ def answer_post(
         raise NotFoundError(f"no town-hall post with id {post_id}")
     if not chart_posts(session, charter)[post.chart_key].published:
         raise InvalidInputError(
-            f"the posts on {post.chart_key} are not published yet (fewer than {charter.k_comments})"
+            f"the posts on {post.chart_key} are not published yet (fewer than {charter.k_comments} "
+            "different people have written there)"
         )
     text = (answer or "").strip()
     if not text:

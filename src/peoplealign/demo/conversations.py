@@ -2,11 +2,13 @@
 thread where employees tell the story behind the engagement trend and a leader answers.
 
 Everything goes through the same services people use (so posts are redacted and unattributed, and
-check-ins are private until the employee shares one); nothing is added twice."""
+check-ins are private until the employee shares one); nothing is added twice. A thread unlocks only
+on enough different writers, so each post is written by a different demo person."""
 
 from __future__ import annotations
 
 import datetime as dt
+from itertools import islice
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,7 +19,7 @@ from peoplealign.demo.names import EMAIL_DOMAIN
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter import active_charter
 from peoplealign.policy.check_in_access import CheckInAccess
-from peoplealign.store.models import CheckIn, TownHallPost, User
+from peoplealign.store.models import CheckIn, Person, TownHallPost, User
 
 STORIES = (
     ("story", "The dip in spring was the reorganisation: three teams lost their lead in the same month."),
@@ -62,6 +64,20 @@ def _demo_actor(session: Session, role: str) -> Actor | None:
     return Actor.from_user(user) if user is not None else None
 
 
+def _writers(session: Session, first: Actor, count: int) -> list[Actor]:
+    """The demo employee and active colleagues, each writing as themselves (most have no login in
+    the demo, so they are represented by their person, as the pseudonym is)."""
+    people = session.scalars(
+        select(Person).where(Person.exit_date.is_(None), Person.email.is_not(None)).order_by(Person.id)
+    )
+    others = (
+        Actor(email=str(p.email), roles=frozenset({"employee"}), person_id=p.id)
+        for p in people
+        if p.id != first.person_id
+    )
+    return [first, *islice(others, count - 1)]
+
+
 def seed_conversations(session: Session, today: dt.date | None = None) -> int:
     """Adds the demo's check-ins and town-hall posts once; returns how many items were added."""
     day = today or dt.date.today()
@@ -71,15 +87,18 @@ def seed_conversations(session: Session, today: dt.date | None = None) -> int:
     if employee is None or manager is None or executive is None:
         return 0
     if not session.scalar(select(func.count()).select_from(TownHallPost)):
-        for kind, text in STORIES:
-            submit_post(session, charter, employee, "engagement", kind, text)
-        for kind, text in PENDING:
-            submit_post(session, charter, employee, "drivers", kind, text)
+        writers = _writers(session, employee, len(STORIES))
+        posts = [(w, "engagement", kind, text) for w, (kind, text) in zip(writers, STORIES, strict=False)]
+        posts += [(w, "drivers", kind, text) for w, (kind, text) in zip(writers, PENDING, strict=False)]
+        for writer, chart, kind, text in posts:
+            submit_post(session, charter, writer, chart, kind, text)
         question = next(
-            p for p in chart_posts(session, charter)["engagement"].published if "two months" in p.text
+            (p for p in chart_posts(session, charter)["engagement"].published if "two months" in p.text),
+            None,
         )
-        answer_post(session, charter, executive, question.id, ANSWER)
-        added += len(STORIES) + len(PENDING)
+        if question is not None:
+            answer_post(session, charter, executive, question.id, ANSWER)
+        added += len(posts)
     reports = {hris for hris, _ in CheckInAccess(session, manager, charter).direct_reports()}
     login = session.get(User, employee.user_id)
     target = login.person.hris_id if login is not None and login.person is not None else None

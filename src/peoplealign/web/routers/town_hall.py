@@ -9,7 +9,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from peoplealign.decisions.town_hall import LEADER_ROLE, answer_post, chart_posts, submit_post, town_hall
+from peoplealign.decisions.town_hall import (
+    LEADER_ROLE,
+    answer_post,
+    chart_posts,
+    submit_post,
+    town_hall,
+    town_hall_with_posts,
+)
 from peoplealign.policy.actor import Actor
 from peoplealign.web.deps import CurrentCharter, DbSession, require_view
 from peoplealign.web.templating import render
@@ -73,10 +80,7 @@ def answer_form(
 def town_hall_api(session: DbSession, actor: TownHallActor, charter: CurrentCharter) -> dict[str, Any]:
     """The organisation-level charts every employee sees (the same numbers and suppression as the
     executive view), and per chart its published stories and questions."""
-    return {
-        **town_hall(session, charter, actor).as_dict(),
-        "posts": {key: p.as_dict() for key, p in chart_posts(session, charter).items()},
-    }
+    return town_hall_with_posts(session, charter, actor)
 
 
 class PostBody(BaseModel):
@@ -89,5 +93,6 @@ class PostBody(BaseModel):
 def post_api(
     body: PostBody, session: DbSession, actor: TownHallActor, charter: CurrentCharter
 ) -> dict[str, Any]:
-    """Add an anonymous story or question to a chart. Posts appear once a chart has `k` of them."""
+    """Add an anonymous story or question to a chart. Posts appear once `k` different people have
+    written on the chart (one person posting many times counts once)."""
     return submit_post(session, charter, actor, body.chart, body.kind, body.text).as_dict()
