@@ -153,7 +153,7 @@ def test_comment_texts_are_refused_to_employees_and_for_other_purposes(db_url: s
     with session_scope(db_url) as session:
         survey, _ = _organisation(session, [12], [[True]], "deny")
         employee = Actor("emp@example.org", frozenset({"employee"}))
-        with pytest.raises(PolicyDenied, match="aggregate_access"):
+        with pytest.raises(PolicyDenied, match="never the comment texts"):
             comment_corpus(PersonalData(session, employee, "listening"), survey.code)
         with pytest.raises(PolicyDenied, match="purposes"):
             comment_corpus(PersonalData(session, ANALYST, "development"), survey.code)

@@ -26,9 +26,10 @@ from sqlalchemy import select
 from peoplealign.policy import audit
 from peoplealign.policy.aggregates import Audience, Report, build_report
 from peoplealign.policy.anonymity import Member, canonical_dims
-from peoplealign.policy.engine import Action
+from peoplealign.policy.engine import Action, Decision, deny
 from peoplealign.policy.gateway import PersonalData
 from peoplealign.policy.population import dimensions, load_person_facts, load_unit_tree
+from peoplealign.policy.scope import Scope
 from peoplealign.store.models import Comment, CommentTheme, Person, Survey
 
 RESOURCE = "comments"
@@ -144,11 +145,27 @@ class CommentCorpus:
 
 def comment_corpus(reader: PersonalData, survey_id: int | str | None = None) -> CommentCorpus:
     """One survey's comments for `reader`'s actor and purpose: refused (and audited) unless the
-    charter allows aggregate use of the comments source; a manager's corpus holds their reporting
-    line's comments only. The read is audited with how many comments it returned."""
+    charter allows aggregate use of the comments source to an audience wider than oneself (an
+    employee's access is the town hall's organisation-wide figures); a manager's corpus holds their
+    reporting line's comments only. The read is audited with how many comments it returned."""
     survey = reader.survey(survey_id)
     detail = {"survey": survey.code, "metric": "comment_texts"}
     obligations = reader._authorize_aggregate(RESOURCE, (), {}, detail)
+    if obligations.scope is Scope.SELF:
+        deny(
+            reader.session,
+            reader.actor,
+            Action.READ_AGGREGATE.value,
+            RESOURCE,
+            reader.purpose,
+            Decision(
+                False,
+                "a self-scope audience sees organisation-wide comment figures (the town hall), "
+                "never the comment texts behind them",
+                "audiences.*.scope",
+            ),
+            detail=detail,
+        )
     rows = reader.session.execute(
         select(
             Comment.id,
