@@ -125,7 +125,7 @@ def test_themes_drill_down_quotes_and_hidden_groups(clients: Callable[[str | Non
     assert partial.status_code == 200 and "<blockquote>" in partial.text and "<html" not in partial.text
     small = client.get(
         "/api/v1/listening/themes/quotes",
-        params={"theme": "Career Growth", "by": "org_unit", "value": "Brand"},
+        params={"theme": "Career Growth", "by": "org_unit", "value": "Content Studio"},
     ).json()
     assert small["quotes"] == [] and "hidden to protect anonymity" in small["reason"]
 
@@ -163,21 +163,16 @@ def test_the_trust_teams_department_stands_out_on_management_trust(
 ) -> None:
     """Planted: team MKT-01 of Marketing distrusts its management (demo story)."""
     department, everyone = _department_trend(clients("executive"), "Management Trust", "Marketing")
-    shown = [(d, e) for d, e in zip(department, everyone, strict=True) if d is not None]
-    assert shown, "Marketing's Management Trust is hidden in every cycle"
-    assert all(d < e - 0.1 for d, e in shown)
+    assert len(department) == 3 and None not in department, (
+        "Marketing's Management Trust is visible every cycle"
+    )
+    assert all(d < e - 0.1 for d, e in zip(department, everyone, strict=True))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the themes report hides Sales' Burnout Risk & Workload in every cycle: the shipped models "
-    "(listen-static-1 and -2) find the theme in comments of 6, 8 and 2 Sales writers, the demo plants "
-    "14, 15 and 10 such comments; both are at or below k_comments = 10",
-)
 def test_the_burnout_departments_burnout_sentiment_falls_across_cycles(
     clients: Callable[[str | None], TestClient],
 ) -> None:
     """Planted: Sales' workload rises from February 2026 (demo story)."""
     department, _ = _department_trend(clients("executive"), "Burnout Risk & Workload", "Sales")
-    assert department[0] is not None and department[-1] is not None
+    assert len(department) == 3 and None not in department, "Sales' Burnout Risk is visible every cycle"
     assert department[-1] < department[0] - 0.1

@@ -10,17 +10,36 @@ import numpy as np
 
 from peoplealign.demo.grammar import THEMES, CommentGrammar, GeneratedComment
 from peoplealign.demo.organisation import Organisation
-from peoplealign.demo.stories import BURNOUT_DRIVERS, LEADER_LEVEL, TRUST_DRIVER
+from peoplealign.demo.stories import BURNOUT_CUES, LEADER_LEVEL, TRUST_CUES, TRUST_DRIVER
 from peoplealign.demo.surveys import Cycle
 from peoplealign.demo.timeline import NEVER, Timeline
 
 COMMENT_RATE = 0.33
-STORY_COMMENT_RATE = 0.5
-TRUST_COMMENT_RATE = 0.85
 SECOND_TOPIC_RATE = 0.35
+# The burnout department, per survey cycle: more people write as the load grows (a pressing concern
+# gets written down), more of what they write is about the load, and it turns from fine to dire.
+BURNOUT_COMMENT_RATES = (0.5, 0.55, 0.65)
+BURNOUT_TOPIC_SHARES = (0.55, 0.7, 0.85)
+BURNOUT_POLARITY = ((0.6, 0.3, 0.1), (0.05, 0.15, 0.8), (0.0, 0.05, 0.95))  # positive, neutral, negative
+# Someone worn down by the load, or by their manager, says what it does to them, not only what is wrong.
+ELABORATION_RATE = 0.6
+# Nearly everyone in the trust team writes, about their manager. Colleagues who work alongside the
+# team (about half as many people again, from the rest of its department) have seen how its
+# complaints were handled, and most of them write about management too.
+TRUST_COMMENT_RATE = 0.9
+TRUST_TOPIC_SHARE = 0.9
+TRUST_NEIGHBOURS = 0.6  # per trust-team respondent
+NEIGHBOUR_COMMENT_RATE = 0.75
+NEIGHBOUR_TOPIC_SHARE = 0.8
+NEIGHBOUR_NEGATIVE = 0.9
+STORY_FOCUS: dict[str, dict[str, tuple[str, ...]]] = {
+    "burnout": {"Burnout Risk & Workload": BURNOUT_CUES},
+    "trust": {TRUST_DRIVER: TRUST_CUES},
+    "trust neighbours": {TRUST_DRIVER: TRUST_CUES},
+}
 EXIT_INTERVIEW_RATE = 0.85
-# How often each theme comes up unprompted.
-THEME_WEIGHTS = np.array([0.08, 0.06, 0.08, 0.08, 0.12, 0.12, 0.07, 0.12, 0.09, 0.06, 0.09, 0.03])
+# How often each theme comes up unprompted; one's manager is among the most talked about.
+THEME_WEIGHTS = np.array([0.12, 0.06, 0.08, 0.08, 0.12, 0.12, 0.07, 0.12, 0.09, 0.06, 0.09, 0.03])
 EXIT_REASONS = (
     "Career Growth", "Compensation & Benefits", "Management Trust", "Leadership & Strategy",
     "Resource Allocation", "Job Security", "Recognition",
@@ -62,37 +81,68 @@ class CommentWriter:
         self.batch = CommentBatch()
 
     def survey_comments(self, cycles: list[Cycle]) -> None:
-        org, rng = self.org, self.rng
+        """Each group writes at its own rate and a fixed share of its writers write about its story:
+        exact counts rather than coin flips, so a story is as strong in every organisation the seed
+        draws, and only who writes what varies."""
+        rng = self.rng
         for cycle in cycles:
-            burnout = org.dept[cycle.people] == org.burnout_dept
-            trust = cycle.units == org.trust_team
-            rate = np.where(trust, TRUST_COMMENT_RATE, np.where(burnout, STORY_COMMENT_RATE, COMMENT_RATE))
-            writes = np.flatnonzero(rng.random(len(cycle.people)) < rate)
+            stage = min(cycle.number, len(BURNOUT_COMMENT_RATES)) - 1
+            story: dict[int, str] = {}
+            for name, members, rate, share in self._story_groups(cycle, stage):
+                writers = _exactly(rng, members, round(rate * len(members)))
+                story.update(dict.fromkeys(writers.tolist(), ""))
+                story.update(
+                    dict.fromkeys(_exactly(rng, writers, round(share * len(writers))).tolist(), name)
+                )
+            writes = np.array(sorted(story), dtype=np.int64)
             dates = self.timeline.dates(cycle.answered[writes])
             for k, day in zip(writes.tolist(), dates, strict=True):
                 person = int(cycle.people[k])
-                topics = self._survey_topics(
-                    cycle.number, bool(burnout[k]), bool(trust[k]), person, float(cycle.mood[k])
-                )
+                topics = self._survey_topics(story[k], stage, person, float(cycle.mood[k]))
                 self.batch.add(
                     f"demo-survey-{cycle.number}-{person + 1:06d}",
                     "survey",
-                    self.grammar.survey_comment(topics),
+                    self.grammar.survey_comment(topics, STORY_FOCUS.get(story[k])),
                     survey_id=cycle.survey_id,
                     person_id=person + 1,
                     org_unit_id=int(cycle.units[k]) + 1,
                     created_on=day,
                 )
 
-    def _survey_topics(
-        self, cycle: int, burnout: bool, trust: bool, person: int, mood: float
-    ) -> list[tuple[str, int]]:
+    def _story_groups(self, cycle: Cycle, stage: int) -> list[tuple[str, np.ndarray, float, float]]:
+        """The cycle's respondents by story: (story, members, comment rate, share of writers on it)."""
+        org = self.org
+        department = org.unit_dept[cycle.units]
+        burnout = np.flatnonzero(department == org.burnout_dept)
+        trust = np.flatnonzero(cycle.units == org.trust_team)
+        around = np.flatnonzero(
+            (department == org.unit_dept[org.trust_team]) & (cycle.units != org.trust_team)
+        )
+        neighbours = _exactly(self.rng, around, min(len(around), round(TRUST_NEIGHBOURS * len(trust))))
+        rest = np.setdiff1d(np.arange(len(cycle.people)), np.concatenate([burnout, trust, neighbours]))
+        return [
+            ("burnout", burnout, BURNOUT_COMMENT_RATES[stage], BURNOUT_TOPIC_SHARES[stage]),
+            ("trust", trust, TRUST_COMMENT_RATE, TRUST_TOPIC_SHARE),
+            ("trust neighbours", neighbours, NEIGHBOUR_COMMENT_RATE, NEIGHBOUR_TOPIC_SHARE),
+            ("", rest, COMMENT_RATE, 0.0),
+        ]
+
+    def _survey_topics(self, story: str, stage: int, person: int, mood: float) -> list[tuple[str, int]]:
         rng = self.rng
-        if burnout and rng.random() < 0.75:
-            polarity = (1 if rng.random() < 0.55 else 0) if cycle == 1 else (-1 if rng.random() < 0.92 else 0)
-            topics = [(str(rng.choice(BURNOUT_DRIVERS)), polarity)]
-        elif trust and rng.random() < 0.8:
+        if story == "burnout":
+            polarity = int(rng.choice((1, 0, -1), p=BURNOUT_POLARITY[stage]))
+            topics = [("Burnout Risk & Workload", polarity)]
+            if polarity and rng.random() < ELABORATION_RATE:
+                topics.append(("Burnout Risk & Workload", polarity))
+            if rng.random() < SECOND_TOPIC_RATE:
+                topics.append(("Work-Life Balance", polarity or 1))
+            return topics
+        if story == "trust":
             topics = [(TRUST_DRIVER, -1)]
+            if rng.random() < ELABORATION_RATE:
+                topics.append((TRUST_DRIVER, -1))
+        elif story == "trust neighbours":
+            topics = [(TRUST_DRIVER, -1 if rng.random() < NEIGHBOUR_NEGATIVE else 1)]
         else:
             leader = self.org.level[person] >= LEADER_LEVEL
             lean = 0.9 if leader else 0.55 + 0.25 * np.tanh(mood)
@@ -100,7 +150,7 @@ class CommentWriter:
             topics = [(self._theme(), polarity)]
         if rng.random() < SECOND_TOPIC_RATE:
             second = self._theme(exclude=topics[0][0])
-            flip = rng.random() < 0.5
+            flip = rng.random() < 0.5 and not story  # someone caught in a story piles on, rarely balances
             first = topics[0][1] or 1
             topics.append((second, -first if flip else first))
         return topics
@@ -150,3 +200,8 @@ class CommentWriter:
         if exclude is not None:
             weights[THEMES.index(exclude)] = 0.0
         return str(self.rng.choice(THEMES, p=weights / weights.sum()))
+
+
+def _exactly(rng: np.random.Generator, members: np.ndarray, count: int) -> np.ndarray:
+    """`count` of the members at random, in their original order."""
+    return np.sort(rng.choice(members, size=count, replace=False))

@@ -9,11 +9,12 @@ phone number, and surface noise (casing, typos, punctuation) like real comments 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import astuple, dataclass
 
 THEMES = (
     "Management Trust",
@@ -86,21 +87,27 @@ LEXICON: dict[str, ThemeLexicon] = {
         ("understaffed", "no backfills", "always short-handed", "too few people for the work"),
     ),
     "Burnout Risk & Workload": ThemeLexicon(
-        ("the workload", "the pace", "the ticket queue", "the amount of overtime", "our on-call rotation",
-         "the volume of work", "the pressure to deliver", "the number of projects on my plate"),
+        ("the workload", "my workload", "the pace", "the ticket queue", "the amount of overtime",
+         "our on-call rotation", "the volume of work", "the pressure to deliver", "the hours we put in",
+         "the number of projects on my plate"),
         ("is {i}manageable", "feels sustainable", "has calmed down", "is reasonable most weeks",
          "leaves room to think", "is {i}balanced"),
         ("is {i}unsustainable", "keeps piling up", "is burning people out",
          "has doubled and nobody seems to notice", "leaves no time to breathe", "is {i}exhausting",
          "means working late almost every night", "has become {i}overwhelming"),
         ("I can get my work done in normal hours", "I rarely feel overloaded",
-         "The pace lets us do good work without burning out"),
+         "The pace lets us do good work without burning out", "The workload is busy but {i}manageable",
+         "I rarely have to work late", "Busy weeks happen, but overtime is the exception here"),
         ("I am {i}exhausted and so is everyone around me", "People are running on empty",
          "I can't remember the last week I didn't work late", "We are one resignation away from collapse",
          "Half the team is close to burning out", "I am working evenings and weekends just to keep up",
-         "The workload has {v}broken a few of us already"),
-        ("manageable workload", "a sane pace", "reasonable deadlines"),
-        ("way too much work", "constant overtime", "burnout everywhere", "no end to the workload"),
+         "The workload has {v}broken a few of us already", "I'm working late most nights to keep up",
+         "Overtime has become the norm, not the exception", "Long hours are simply expected now",
+         "The workload has been {i}unsustainable for months", "Most of us are exhausted by midweek",
+         "More work keeps landing on us and nothing ever comes off our plates"),
+        ("manageable workload", "a sane pace", "reasonable deadlines", "normal hours"),
+        ("way too much work", "constant overtime", "burnout everywhere", "no end to the workload",
+         "long hours every week"),
     ),
     "Work-Life Balance": ThemeLexicon(
         ("work-life balance", "flexibility", "the hybrid setup", "remote work", "the schedule",
@@ -303,8 +310,21 @@ class CommentGrammar:
         self.names = list(directory_names)
         self.emails = list(directory_emails)
 
-    def survey_comment(self, topics: Sequence[tuple[str, int]]) -> GeneratedComment:
-        parts = [self._clause(theme, polarity) for theme, polarity in topics]
+    def survey_comment(
+        self, topics: Sequence[tuple[str, int]], focus: Mapping[str, Sequence[str]] | None = None
+    ) -> GeneratedComment:
+        """A theme named twice is elaborated: its second clause is a different whole sentence, so the
+        comment says what is wrong and what it does to people ("the workload is unsustainable. I'm
+        working late most nights to keep up"), as people with a pressing concern write. `focus`
+        narrows a theme to the cause a planted story is about (see `narrowed`)."""
+        parts: list[_Part] = []
+        for theme, polarity in topics:
+            cues = tuple((focus or {}).get(theme, ()))
+            again = any(p.theme == theme for p in parts)
+            part = self._clause(theme, polarity, allow_short=not again, sentence=again, cues=cues)
+            while again and any(p.text == part.text for p in parts):
+                part = self._clause(theme, polarity, allow_short=False, sentence=True, cues=cues)
+            parts.append(part)
         opener = self._pick(OPENERS) + " " if self.rng.random() < 0.45 else ""
         return self._assemble(opener, parts)
 
@@ -341,11 +361,19 @@ class CommentGrammar:
         sentiment = sum(w * p.sentiment for w, p in zip(weights, parts, strict=True)) / sum(weights)
         return self._finish(text, tuple(dict.fromkeys(p.theme for p in parts)), sentiment)
 
-    def _clause(self, theme: str, polarity: int, *, allow_short: bool = True) -> _Part:
+    def _clause(
+        self,
+        theme: str,
+        polarity: int,
+        *,
+        allow_short: bool = True,
+        sentence: bool = False,
+        cues: tuple[str, ...] = (),
+    ) -> _Part:
         rng = self.rng
-        lexicon = LEXICON[theme]
+        lexicon = narrowed(theme, cues)
         strength = BASE_STRENGTH * rng.uniform(0.85, 1.15)
-        roll = rng.random()
+        roll = 1.0 if sentence else rng.random()
         if polarity == 0:
             text = f"{self._pick(lexicon.subjects)} {self._pick(NEUTRAL)}"
             return _Part(text, theme, round(rng.uniform(-0.04, 0.04), 3))
@@ -412,6 +440,22 @@ class CommentGrammar:
 
     def _pick(self, options: Sequence[str]) -> str:
         return options[self.rng.randrange(len(options))]
+
+
+@functools.cache
+def narrowed(theme: str, cues: tuple[str, ...]) -> ThemeLexicon:
+    """The theme as people caught in one story speak of it: they keep naming the same cause (the
+    hours, the manager who does not listen), which is what lets a reader, or a theme model, see
+    that a group's comments are about one thing. Each part of the lexicon keeps the entries that
+    hold a cue; a part with none stays whole."""
+    lexicon = LEXICON[theme]
+    if not cues:
+        return lexicon
+
+    def naming(options: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(o for o in options if any(cue in o.lower() for cue in cues)) or options
+
+    return ThemeLexicon(*(naming(options) for options in astuple(lexicon)))
 
 
 def _capitalise(text: str) -> str:

@@ -33,6 +33,16 @@ BURNOUT_LIKERT_DROP = (0.0, 0.9, 1.6)  # per survey cycle
 TRUST_DRIVER = "Management Trust"
 TRUST_LIKERT_DROP = 1.5
 
+# What the people in each story keep naming in their comments: one cause, not the whole theme.
+BURNOUT_CUES = (
+    "workload", "overtime", "hours", "work late", "working late", "exhaust", "burning", "burnout", "pace",
+    "keep up", "sustainable", "manageable",
+)  # fmt: skip
+TRUST_CUES = (
+    "manager", "management", "lead", "boss", "listen", "promise", "feedback", "dismissive", "trust",
+    "honest", "transparent",
+)  # fmt: skip
+
 # Leaders rate these drivers much higher than everyone else: the perception gap.
 LEADER_LEVEL = 7
 LEADER_LIFT_DRIVERS = ("Management Trust", "Burnout Risk & Workload", "Work-Life Balance")
