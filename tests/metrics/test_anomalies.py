@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from peoplealign.metrics.annotations import annotate, annotations_for, excluded_windows
@@ -26,7 +26,7 @@ from peoplealign.metrics.anomalies import (
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.engine import PolicyDenied
 from peoplealign.store.engine import session_scope
-from peoplealign.store.models import ActivityWeek, Anomaly, AuditEvent, OrgUnit, Person, User
+from peoplealign.store.models import ActivityWeek, Annotation, Anomaly, AuditEvent, OrgUnit, Person, User
 
 FIRST_WEEK = dt.date(2026, 1, 5)
 WEEKS = 30
@@ -186,6 +186,36 @@ def test_only_the_accountable_manager_or_an_analyst_explains_and_models_can_leav
             end=FIRST_WEEK,
         )
         assert later.explained == [] and later.annotation.unit_code == "B"
+
+
+def test_detection_does_not_ask_again_about_an_explained_window(org: Org) -> None:
+    """Context given first (a planned offsite): the flag in its window is stored as explained and
+    nobody is asked; once the window is left out of models, the week is not even judged."""
+    spike = FIRST_WEEK + dt.timedelta(weeks=SPIKE_WEEK)
+    with session_scope(org.url) as s:
+        annotate(
+            s,
+            org.actor(s, "analyst"),
+            text="Planned offsite",
+            category="planned_event",
+            org_unit="A",
+            metric_key="*",
+            start=spike,
+            end=spike + dt.timedelta(days=6),
+            exclude_from_models=False,
+        )
+        detect_anomalies(s, Actor.system("test"))
+    with session_scope(org.url) as s:
+        flags = list(s.scalars(select(Anomaly)))
+        assert [(f.org_unit_id, f.week_start, f.status) for f in flags] == [
+            (org.units["A"], spike, "explained")
+        ]
+        assert not s.scalars(select(AuditEvent).where(AuditEvent.action == "request_context")).all()
+        s.execute(update(Annotation).values(exclude_from_models=True))
+        s.execute(delete(Anomaly))
+    with session_scope(org.url) as s:
+        run = detect_anomalies(s, Actor.system("test"))
+        assert run.created == [] and run.teams_judged == 2, "the team is judged on its other weeks"
 
 
 def test_detection_needs_an_organisation_wide_view(org: Org) -> None:

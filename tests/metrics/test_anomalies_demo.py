@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from peoplealign.demo.names import EMAIL_DOMAIN
 from peoplealign.demo.users import DEMO_PASSWORD
+from peoplealign.metrics.annotations import annotate
 from peoplealign.metrics.anomalies import detect_anomalies, list_anomalies
 from peoplealign.metrics.coaching import RECOMMENDATION_KIND, coaching_prompts, publish_coaching
 from peoplealign.policy.actor import Actor
@@ -99,6 +100,8 @@ def test_the_demo_manager_explains_the_sprint_on_the_context_page(detected: str)
         token = _sign_in(client, manager)
         page = client.get("/context")
         assert page.status_code == 200 and "Waiting for your context (" in page.text
+        assert 'data-plotly-figure="series-' in page.text, "the flagged series is drawn"
+        assert all(week in page.text for week in sprint), "with the flagged weeks marked"
         first = min(flags, key=lambda f: f.week_start)
         saved = client.post(
             f"/context/{first.id}",
@@ -114,6 +117,14 @@ def test_the_demo_manager_explains_the_sprint_on_the_context_page(detected: str)
             follow_redirects=True,
         )
         assert saved.status_code == 200 and "brainstorming sprint" in saved.text
+        explained = saved.text[saved.text.index('id="answered"') :]
+        figure = re.search(
+            r'<script type="application/json" id="series-[^"]+">(.*?)</script>', explained, re.S
+        )
+        assert figure is not None, "the explained episode is drawn with its context window"
+        layout = json.loads(figure.group(1))["layout"]
+        assert any(shape["type"] == "rect" for shape in layout["shapes"])
+        assert any("brainstorming sprint" in a.get("hovertext", "") for a in layout["annotations"])
         listed = client.get("/api/v1/anomalies", params={"status": "explained"}).json()
     assert {f["week_start"] for f in listed} >= set(sprint)
     assert all(f["annotations"] and f["model_version"] and f["explanation"] for f in listed)
@@ -152,3 +163,26 @@ def test_coaching_prompts_name_teams_never_people(detected: str) -> None:
     assert all(r.assigned_role == "manager" and r.subject_person_id is None for r in stored)
     with session_scope(detected) as s:
         assert publish_coaching(s, Actor.system("test"), AS_OF) == [], "publishing again adds nothing"
+
+
+def test_coaching_leaves_out_windows_people_asked_models_to_ignore(detected: str) -> None:
+    """An annotated window with exclude_from_models is not a trend to coach on: when it covers a
+    team's whole last quarter of after-hours work, that team's after-hours prompt goes away."""
+    with session_scope(detected) as s:
+        prompts = coaching_prompts(s, Actor.system("test"), AS_OF)
+        target = next(p for p in prompts if p.rule == "after_hours_rising")
+        annotate(
+            s,
+            _actor(detected, f"analyst@{EMAIL_DOMAIN}"),
+            text="Year-end close, planned",
+            category="workload",
+            org_unit=target.unit_code,
+            metric_key="after_hours",
+            start=AS_OF - dt.timedelta(weeks=14),
+            end=AS_OF,
+        )
+        after = coaching_prompts(s, Actor.system("test"), AS_OF)
+        s.rollback()
+    before = {(p.rule, p.org_unit_id) for p in prompts}
+    assert ("after_hours_rising", target.org_unit_id) not in {(p.rule, p.org_unit_id) for p in after}
+    assert before - {("after_hours_rising", target.org_unit_id)} == {(p.rule, p.org_unit_id) for p in after}

@@ -5,9 +5,17 @@ from __future__ import annotations
 import json
 
 import pytest
+from typer.testing import CliRunner
 
+from peoplealign.cli.app import app
 from peoplealign.errors import InvalidInputError
-from peoplealign.metrics.definitions import parse_spec, spec_for_measure, spec_schema, validate_spec
+from peoplealign.metrics.definitions import (
+    parse_spec,
+    spec_for_measure,
+    spec_schema,
+    validate_spec,
+    with_parameters,
+)
 from peoplealign.metrics.library import MEASURES
 
 
@@ -53,3 +61,19 @@ def test_every_library_parameter_is_in_the_schema_and_defaults_validate() -> Non
         assert spec.parameters == {p.name: p.default for p in measure.parameters}
         for parameter in measure.parameters:
             assert f'"{parameter.name}"' in schema
+
+
+def test_the_direction_follows_the_chosen_component() -> None:
+    """Burt's constraint falls as a team gains bridging ties: with it, lower is better."""
+    shares = spec_for_measure("team_collaboration")
+    constraint = spec_for_measure("team_collaboration", parameters={"component": "constraint"})
+    assert shares.higher_is_better and not constraint.higher_is_better
+    assert with_parameters(shares, {"component": "constraint"}).higher_is_better is False
+    assert with_parameters(constraint, {"component": "density"}).higher_is_better is True
+    described = MEASURES["team_collaboration"].describe()
+    assert described["higher_is_better"] and described["direction_reversed_by"] == [
+        {"component": "constraint"}
+    ]
+    assert MEASURES["retention"].describe()["direction_reversed_by"] == []
+    result = CliRunner().invoke(app, ["metrics", "library"])
+    assert result.exit_code == 0 and "higher is better (lower with component=constraint)" in result.output

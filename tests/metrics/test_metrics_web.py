@@ -4,6 +4,8 @@ sees which page."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -13,14 +15,28 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
+from peoplealign.cli.app import app as cli
 from peoplealign.demo.metric_workshop import AGREED, LEFT_OPEN, run_demo_workshop
 from peoplealign.demo.users import DEMO_PASSWORD
+from peoplealign.metrics.annotations import annotate
+from peoplealign.metrics.dashboard import dashboard
+from peoplealign.metrics.definitions import spec_for_measure, store_version
+from peoplealign.policy.actor import Actor
 from peoplealign.store.engine import dispose_all, session_scope
-from peoplealign.store.models import MetricDefinition
+from peoplealign.store.models import MetricDefinition, User
 from peoplealign.web.app import create_app
 
 DEMO = "@demo.peoplealign.example"
+AS_OF = dt.date(2026, 11, 16)
+
+
+def _user(session: Session, role: str) -> User:
+    found = session.scalar(select(User).where(User.email == f"{role}{DEMO}"))
+    assert found is not None
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +156,83 @@ def test_views_follow_the_charter(app: FastAPI) -> None:
     assert early.status_code == 400 and "no consensus yet" in early.text
     outsider = _client(app, "hr_partner")
     assert outsider.get("/workshops/1").status_code == 403
+
+
+def _section(html: str, key: str) -> str:
+    """The dashboard panel of one metric."""
+    start = html.index(f'id="metric-{key}"')
+    end = html.find('<section class="panel metric-panel"', start)
+    return html[start : end if end >= 0 else len(html)]
+
+
+def test_a_metric_that_cannot_be_computed_says_why_and_the_others_still_show(app: FastAPI) -> None:
+    with session_scope(app.state.db_url) as session:
+        row = store_version(session, spec_for_measure("engagement_index"), status="approved")
+        added = row.id
+    try:
+        analyst = _client(app, "analyst")
+        page = analyst.get("/metrics?as_of=2025-06-01")  # before the demo's first survey
+        assert page.status_code == 200
+        engagement = _section(page.text, "engagement_index")
+        assert "not computed: no survey opened by 2025-06-01 yet; import a survey to see this" in engagement
+        assert 'class="stat__value">—' not in _section(page.text, "retention"), "retention has its value"
+        api = analyst.get("/api/v1/metrics", params={"as_of": "2025-06-01"}).json()
+        found = {m["key"]: m for m in api}
+        assert (
+            found["engagement_index"]["computed"] is False
+            and "no survey" in found["engagement_index"]["note"]
+        )
+        assert found["retention"]["computed"] is True and found["retention"]["cells"]
+        result = CliRunner().invoke(
+            cli,
+            [
+                "metrics",
+                "values",
+                "--as-of",
+                "2025-06-01",
+                "--as",
+                f"analyst{DEMO}",
+                "--db",
+                app.state.db_url,
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        assert "engagement_index v1: not computed: no survey opened by 2025-06-01" in result.output
+        assert "retention v1 (%, higher is better, k = 5)" in result.output
+    finally:
+        with session_scope(app.state.db_url) as session:
+            retired = session.get(MetricDefinition, added)
+            assert retired is not None
+            retired.status = "retired"
+
+
+def test_an_annotation_appears_beside_the_metric(app: FastAPI) -> None:
+    with session_scope(app.state.db_url) as session:
+        analyst = Actor.from_user(_user(session, "analyst"))
+        (panel,) = [
+            p for p in dashboard(session, analyst, as_of=AS_OF) if p.definition.key == "burnout_risk_index"
+        ]
+        assert panel.values is not None
+        unit = next(c for c in panel.values.report.cells if not c.suppressed and c.unit_id is not None)
+        annotate(
+            session,
+            analyst,
+            text="Quarter-end migration weekend, agreed with the team",
+            category="planned_event",
+            org_unit=unit.unit_id,
+            metric_key="*",
+            start=AS_OF - dt.timedelta(days=40),
+            end=AS_OF - dt.timedelta(days=27),
+        )
+    page = _client(app, "analyst").get(f"/metrics?as_of={AS_OF.isoformat()}")
+    burnout = _section(page.text, "burnout_risk_index")
+    assert "Quarter-end migration weekend, agreed with the team" in burnout
+    assert "Context from managers" in burnout and "left out of models" in burnout
+    assert 'data-plotly-figure="weekly-burnout_risk_index"' in burnout, "the weekly series with the window"
+    figure = re.search(r'id="weekly-burnout_risk_index">(.*?)</script>', burnout, re.S)
+    assert figure is not None
+    layout = json.loads(figure.group(1))["layout"]
+    assert any(shape["type"] == "rect" for shape in layout["shapes"])
+    assert any("Quarter-end migration" in note.get("hovertext", "") for note in layout["annotations"])
+    bars = re.search(r'id="figure-burnout_risk_index">(.*?)</script>', burnout, re.S)
+    assert bars is not None and "Quarter-end migration" in bars.group(1), "a marker beside the unit's bar"

@@ -139,6 +139,12 @@ def test_parameter_change_creates_a_version_and_resets_votes(team: Team) -> None
         workshops.review(team.session, team.people[0], new.id, "suggest", parameters={"window_days": "long"})
     team.vote(new, ["approve", "approve", "approve"])
     assert team.finalize(new).definition.version == 2
+    collaboration = team.propose("team_collaboration")
+    assert collaboration.higher_is_better
+    _, constraint = workshops.review(
+        team.session, team.people[0], collaboration.id, "suggest", parameters={"component": "constraint"}
+    )
+    assert not constraint.higher_is_better, "lower constraint is better: the new version says so"
 
 
 def test_at_most_five_active_kpis(team: Team) -> None:

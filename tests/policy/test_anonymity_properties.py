@@ -252,3 +252,63 @@ def test_a_team_total_minus_its_level_cells_cannot_single_out_a_level() -> None:
     structure, decided = structure_and_decided(release)
     public = frozenset(d.members for d in structure) - set(decided)
     assert leaks([*(d.members for d in structure), *decided], 5, public=public) == []
+
+
+# --- weekly series: which cell an attack gives up follows each cell's usual size over the window, so a
+# steady team is not hidden in the weeks a churning neighbour happens to be bigger; same guarantee.
+
+STABLE_DIMS = ("department", "org_unit")
+STABLE_K = 5
+
+
+def _team(prefix: str, size: int, unit: str) -> list[Member]:
+    return [Member(f"{prefix}{i}", {"department": "OPS", "org_unit": unit}) for i in range(size)]
+
+
+def _week(churning: int) -> list[Member]:
+    """A department whose head sits in the department's own unit (a cell of one, always hidden):
+    the department minus its teams would be the head, so one team must be hidden every week."""
+    return [*_team("head", 1, "OPS"), *_team("a", 13, "OPS-01"), *_team("b", churning, "OPS-02")]
+
+
+def _usual(weeks: list[list[Member]]) -> dict[tuple[tuple[str, ...], tuple[object, ...]], float]:
+    totals: dict[tuple[tuple[str, ...], tuple[object, ...]], float] = {}
+    for people in weeks:
+        for key, members in lattice_cells(people, "organisation", STABLE_DIMS).items():
+            totals[(key.dims, key.values)] = totals.get((key.dims, key.values), 0.0) + len(members)
+    return {key: total / len(weeks) for key, total in totals.items()}
+
+
+def _steady_team_visible(release: Release) -> bool:
+    return all(d.visible for key, d in release.cells.items() if key.group().get("org_unit") == "OPS-01")
+
+
+def test_a_steady_team_of_at_least_k_is_released_in_every_week() -> None:
+    weeks = [_week(churning) for churning in (12, 14, 14, 12, 12, 14, 12, 12)]
+    usual = _usual(weeks)
+    week_by_week = [protect(lattice_cells(people, "organisation", STABLE_DIMS), STABLE_K) for people in weeks]
+    assert not all(_steady_team_visible(r) for r in week_by_week), "the old flip-flop, for contrast"
+    for people in weeks:
+        release = protect(lattice_cells(people, "organisation", STABLE_DIMS), STABLE_K, stable_sizes=usual)
+        assert _steady_team_visible(release)
+        assert leaks(release.visible_member_sets(), STABLE_K) == []
+        churning = [d for key, d in release.cells.items() if key.group().get("org_unit") == "OPS-02"]
+        assert churning and not any(d.visible for d in churning), "the usually smaller team is given up"
+
+
+@SETTINGS
+@given(
+    people=organisations(),
+    k=st.integers(min_value=2, max_value=5),
+    sizes=st.lists(st.floats(min_value=0, max_value=20, allow_nan=False), min_size=40, max_size=40),
+)
+def test_any_usual_sizes_leave_no_combination_that_isolates_a_small_group(
+    people: list[Member], k: int, sizes: list[float]
+) -> None:
+    """Usual sizes only choose among the cells of an attack: whatever they say, no leak."""
+    cells = lattice_cells(people, "organisation")
+    usual = {(key.dims, key.values): sizes[i % len(sizes)] for i, key in enumerate(sorted(cells))}
+    release = protect(cells, k, stable_sizes=usual)
+    visible = release.visible_member_sets()
+    assert all(len(cell) >= k for cell in visible)
+    assert leaks(visible, k) == []

@@ -103,6 +103,9 @@ def library(output: FormatOption = OutputFormat.TEXT) -> None:
         return
     for m in described:
         direction = "higher is better" if m["higher_is_better"] else "lower is better"
+        for reversal in m["direction_reversed_by"]:
+            setting = ", ".join(f"{name}={value}" for name, value in reversal.items())
+            direction += f" ({'lower' if m['higher_is_better'] else 'higher'} with {setting})"
         typer.echo(
             f"{m['key']}: {m['name']} ({m['unit']}, {direction}; owner {m['owner']}, for {m['audience']})"
         )
@@ -387,7 +390,7 @@ def values(
     """Values of approved metrics per unit, as the user may see them: cells of fewer than k people,
     and cells that would reveal a small group by subtraction, are suppressed."""
     from peoplealign.errors import InvalidInputError
-    from peoplealign.metrics.dashboard import values_of
+    from peoplealign.metrics.dashboard import MetricPanel, panel_of, values_of
     from peoplealign.metrics.definitions import active_definitions, get_definition
 
     try:
@@ -396,23 +399,28 @@ def values(
         raise InvalidInputError(f"--as-of {as_of!r}: expected a date YYYY-MM-DD") from None
     grouping = "" if by == "organisation" else by
     with _acting(db, as_user) as (session, actor):
-        rows = [get_definition(session, key)] if key else active_definitions(session)
-        found = [
-            {
-                "version": row.version,
-                **values_of(session, actor, row, by=grouping, as_of=day).as_dict(),
-                "key": row.key,
-            }
-            for row in rows
-        ]
+        if key:
+            # A metric asked for by name fails loudly (exit 3) when it cannot be computed.
+            row = get_definition(session, key)
+            found = [MetricPanel(row, values_of(session, actor, row, by=grouping, as_of=day)).as_dict()]
+        else:
+            # One metric without data (no survey yet) must not hide the others: it says why instead.
+            found = [
+                panel_of(session, actor, row, by=grouping, as_of=day).as_dict()
+                for row in active_definitions(session)
+            ]
     if output is OutputFormat.JSON:
         emit_json(found)
         return
     if not found:
         typer.echo("No metric is active yet: a workshop must reach consensus first.")
     for metric in found:
+        if not metric["computed"]:
+            typer.echo(f"{metric['key']} v{metric['version']}: {metric['note']}")
+            continue
+        direction = "higher is better" if metric["higher_is_better"] else "lower is better"
         emit_table(
-            f"{metric['key']} v{metric['version']} ({metric['unit']}, k = {metric['k']})",
+            f"{metric['key']} v{metric['version']} ({metric['unit']}, {direction}, k = {metric['k']})",
             ["unit", "n", "value", "note"],
             [
                 [c["org_unit"] or "organisation", c["n"], c["value"], c["reason"] or ""]

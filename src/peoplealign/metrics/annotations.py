@@ -10,13 +10,14 @@ annotation and every flag it explains is audited.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select
 
 from peoplealign.errors import InvalidInputError, NotFoundError
-from peoplealign.metrics.anomalies import WATCHABLE
+from peoplealign.metrics.anomalies import ALL_SIGNALS, WATCHABLE, Window
 from peoplealign.policy import audit
 from peoplealign.policy.metric_access import METRIC_PURPOSE
 from peoplealign.policy.team_context import RESOURCE, readable_units, require_explainable, unit_names
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from peoplealign.policy.actor import Actor
     from peoplealign.policy.charter_document import CharterDocument
 
-ALL_SIGNALS = "*"  # an annotation about the team's whole work pattern, not one signal
 CATEGORIES: dict[str, str] = {
     "planned_event": "Planned event (sprint, offsite, launch, training)",
     "workload": "Workload change (deadline, incident, understaffing)",
@@ -184,27 +184,58 @@ def annotations_for(
 ) -> list[AnnotationView]:
     """What charts draw beside a unit's series: its annotations about `metric_key` (and those about
     all signals), oldest first. Readable by whoever may read the unit's team-level results."""
+    signals = None if metric_key is None else (metric_key,)
+    return annotations_in(session, actor, [org_unit_id], signals, charter=charter).get(org_unit_id, [])
+
+
+def annotations_in(
+    session: Session,
+    actor: Actor,
+    org_unit_ids: Iterable[int],
+    signals: Sequence[str] | None = None,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    charter: CharterDocument | None = None,
+) -> dict[int, list[AnnotationView]]:
+    """Unit id -> its annotations about any of `signals` (every signal when None; those about all
+    signals always) whose window overlaps [start, end], oldest first, for the units the actor may
+    read team-level results of: one check, one query and one audit event for a whole dashboard."""
     from peoplealign.policy.charter import active_charter
 
     charter = charter or active_charter(session)
-    units = readable_units(session, charter, actor, METRIC_PURPOSE)
-    if units is not None and org_unit_id not in units:
-        return []
-    query = select(Annotation).where(Annotation.org_unit_id == org_unit_id)
-    if metric_key is not None:
-        query = query.where(Annotation.metric_key.in_([metric_key, ALL_SIGNALS]))
-    rows = list(session.scalars(query.order_by(Annotation.start_date, Annotation.id)))
-    code = unit_names(session, {org_unit_id}).get(org_unit_id, (None, None))[0]
+    readable = readable_units(session, charter, actor, METRIC_PURPOSE)
+    units = sorted({int(u) for u in org_unit_ids if readable is None or u in readable})
+    rows: list[Annotation] = []
+    if units:
+        query = select(Annotation).where(Annotation.org_unit_id.in_(units))
+        if signals is not None:
+            query = query.where(Annotation.metric_key.in_([*signals, ALL_SIGNALS]))
+        if start is not None:
+            query = query.where(Annotation.end_date >= start)
+        if end is not None:
+            query = query.where(Annotation.start_date <= end)
+        rows = list(session.scalars(query.order_by(Annotation.start_date, Annotation.id)))
+    codes = {u: code for u, (code, _) in unit_names(session, set(units)).items()}
     audit.record(
         session,
         actor,
         "read_annotations",
         RESOURCE,
-        subject=code,
+        subject=codes.get(units[0]) if len(units) == 1 else None,
         purpose=METRIC_PURPOSE,
-        detail={"signal": metric_key, "annotations": len(rows)},
+        detail={
+            "signals": list(signals) if signals is not None else None,
+            "units": len(units),
+            "window": [start.isoformat() if start else None, end.isoformat() if end else None],
+            "annotations": len(rows),
+        },
     )
-    return [_view(row, code) for row in rows]
+    found: dict[int, list[AnnotationView]] = {}
+    for row in rows:
+        unit = int(row.org_unit_id or 0)
+        found.setdefault(unit, []).append(_view(row, codes.get(unit)))
+    return found
 
 
 def annotations_of_anomalies(session: Session, anomaly_ids: list[int]) -> dict[int, list[AnnotationView]]:
@@ -236,14 +267,23 @@ def excluded_windows(
 ) -> list[tuple[int | None, str, dt.date, dt.date]]:
     """(unit, signal, start, end) windows people asked models to leave out: training code drops the
     weeks of a unit that fall inside one. No personal data: unit-level context only."""
-    query = select(Annotation).where(Annotation.exclude_from_models.is_(True))
-    if org_unit_id is not None:
-        query = query.where(Annotation.org_unit_id == org_unit_id)
-    if metric_key is not None:
-        query = query.where(Annotation.metric_key.in_([metric_key, ALL_SIGNALS]))
     return [
-        (row.org_unit_id, row.metric_key, row.start_date, row.end_date)
+        (w.org_unit_id, w.signal, w.start, w.end)
+        for w in annotation_windows(session)
+        if w.exclude_from_models
+        and (org_unit_id is None or w.org_unit_id == org_unit_id)
+        and (metric_key is None or w.covers_signal(metric_key))
+    ]
+
+
+def annotation_windows(session: Session) -> list[Window]:
+    """Every annotated window of every unit, oldest first: unit-level context, no personal data, so
+    unattended jobs (detection, coaching rules) read it without an actor."""
+    query = select(Annotation).where(Annotation.org_unit_id.is_not(None))
+    return [
+        Window(int(row.org_unit_id), row.metric_key, row.start_date, row.end_date, row.exclude_from_models)
         for row in session.scalars(query.order_by(Annotation.org_unit_id, Annotation.start_date))
+        if row.org_unit_id is not None
     ]
 
 

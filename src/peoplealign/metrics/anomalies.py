@@ -34,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -42,7 +42,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from peoplealign.errors import InvalidInputError
-from peoplealign.metrics.library import SIGNALS
+from peoplealign.metrics.library import SIGNALS, WeeklySeries, weekly_series
 from peoplealign.policy import audit
 from peoplealign.policy.engine import Action, Decision, deny
 from peoplealign.policy.metric_access import METRIC_PURPOSE, MetricData, Tables
@@ -53,10 +53,12 @@ from peoplealign.store.models import Anomaly
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from peoplealign.metrics.annotations import AnnotationView
     from peoplealign.policy.actor import Actor
     from peoplealign.policy.charter_document import CharterDocument
 
 MODEL_VERSION = "anomaly-robust-z-1"
+ALL_SIGNALS = "*"  # an annotation about the team's whole work pattern, not one signal
 WATCHED: tuple[str, ...] = ("hours", "after_hours", "meeting_hours", "output")
 WATCHABLE: tuple[str, ...] = (*WATCHED, "pto_hours")
 STATUSES = ("open", "explained", "dismissed")
@@ -77,6 +79,24 @@ class DetectionSettings:
             raise InvalidInputError("the z threshold must be positive and the minimum effect not negative")
         if self.lookback_weeks < 1 or self.min_history_weeks < 3 or self.trend_weeks < 3:
             raise InvalidInputError("lookback >= 1, history >= 3 and trend window >= 3 weeks")
+
+
+@dataclass(frozen=True)
+class Window:
+    """A unit's annotated time window (unit-level context, no personal data): what detection and
+    coaching rules leave out or treat as explained."""
+
+    org_unit_id: int
+    signal: str  # a watched signal, or ALL_SIGNALS
+    start: dt.date
+    end: dt.date
+    exclude_from_models: bool
+
+    def covers_signal(self, signal: str) -> bool:
+        return self.signal in (signal, ALL_SIGNALS)
+
+    def covers(self, unit_id: int, signal: str, day: dt.date) -> bool:
+        return unit_id == self.org_unit_id and self.covers_signal(signal) and self.start <= day <= self.end
 
 
 @dataclass(frozen=True)
@@ -289,13 +309,39 @@ def detect_anomalies(
                 "audiences.*.scope",
             ),
         )
+    from peoplealign.metrics.annotations import annotation_windows
+
     weeks = read_team_weeks(session, actor, signals)
     latest = max((_as_date(w) for s in weeks.signals.values() for w in s.organisation.index), default=None)
     since = (as_of or latest or dt.date.today()) - dt.timedelta(weeks=settings.lookback_weeks)
-    flags, judged = flag_weeks(weeks, settings, since)
+    explained = annotation_windows(session)
+    excluded = [w for w in explained if w.exclude_from_models]
+    flags, judged = flag_weeks(without_windows(weeks, excluded), settings, since)
     run = DetectionRun(MODEL_VERSION, settings, list(signals), since, len(judged), len(weeks.units - judged))
-    _store(session, actor, flags, run)
+    _store(session, actor, flags, run, explained)
     return run
+
+
+def without_windows(weeks: TeamWeeks, windows: Sequence[Window]) -> TeamWeeks:
+    """The team-weeks people asked models to leave out, removed: an explained sprint neither
+    bends the team's running median nor gets flagged again."""
+    if not windows:
+        return weeks
+    kept = {}
+    for signal, data in weeks.signals.items():
+        index = data.team.index
+        units = index.get_level_values(0).astype(int)
+        days = pd.to_datetime(index.get_level_values(1))
+        drop = np.zeros(len(index), dtype=bool)
+        for window in windows:
+            if window.covers_signal(signal):
+                drop |= (
+                    (units == window.org_unit_id)
+                    & (days >= pd.Timestamp(window.start))
+                    & (days <= pd.Timestamp(window.end))
+                )
+        kept[signal] = SignalWeeks(data.team[~drop], data.organisation)
+    return TeamWeeks(kept, weeks.units)
 
 
 def flag_weeks(weeks: TeamWeeks, settings: DetectionSettings, since: dt.date) -> tuple[list[Flag], set[int]]:
@@ -312,7 +358,11 @@ def flag_weeks(weeks: TeamWeeks, settings: DetectionSettings, since: dt.date) ->
     return flags, judged
 
 
-def _store(session: Session, actor: Actor, flags: list[Flag], run: DetectionRun) -> None:
+def _store(
+    session: Session, actor: Actor, flags: list[Flag], run: DetectionRun, explained: Sequence[Window]
+) -> None:
+    """New flags inside a window people already explained are stored as explained: the context
+    is there, nobody is asked again."""
     existing = {
         (a.metric_key, a.org_unit_id, a.week_start): a
         for a in session.scalars(select(Anomaly).where(Anomaly.metric_key.in_(run.signals)))
@@ -323,6 +373,7 @@ def _store(session: Session, actor: Actor, flags: list[Flag], run: DetectionRun)
         if found is not None:
             run.already_flagged.append(found.id)
             continue
+        known = any(w.covers(flag.org_unit_id, flag.signal, flag.week_start) for w in explained)
         row = Anomaly(
             metric_key=flag.signal,
             org_unit_id=flag.org_unit_id,
@@ -330,15 +381,16 @@ def _store(session: Session, actor: Actor, flags: list[Flag], run: DetectionRun)
             value=flag.value,
             score=flag.z,
             method=MODEL_VERSION,
-            status="open",
+            status="explained" if known else "open",
         )
         session.add(row)
         new.append(row)
     session.flush()
     run.created = [row.id for row in new]
-    names = unit_names(session, {row.org_unit_id for row in new})
-    to = addressees(session, {row.org_unit_id for row in new})
-    for row in new:
+    asked = [row for row in new if row.status == "open"]
+    names = unit_names(session, {row.org_unit_id for row in asked})
+    to = addressees(session, {row.org_unit_id for row in asked})
+    for row in asked:
         audit.record(
             session,
             actor,
@@ -443,6 +495,67 @@ def episodes(flags: Sequence[AnomalyView]) -> list[Episode]:
         else:
             found.append([flag])
     return sorted((Episode(tuple(group)) for group in found), key=lambda e: e.start, reverse=True)
+
+
+@dataclass(frozen=True)
+class EpisodeChart:
+    """One signal of one episode: the team's weekly series around it, its flagged weeks, and the
+    context people added in that stretch (what the context page draws)."""
+
+    episode: Episode
+    signal: str
+    label: str
+    series: WeeklySeries  # the actor's released cells only
+    flagged: tuple[tuple[int, dt.date], ...]
+    notes: tuple[AnnotationView, ...]
+
+
+def episode_charts(
+    session: Session,
+    actor: Actor,
+    found: Sequence[Episode],
+    *,
+    margin_weeks: int = 12,
+    charter: CharterDocument | None = None,
+) -> list[EpisodeChart]:
+    """The series behind each episode, read through the policy layer as the actor (one weekly read
+    per signal over the stretch every episode needs, one audited read of annotations), with
+    `margin_weeks` of the team's usual course on either side of the flags."""
+    from peoplealign.metrics.annotations import annotations_in
+
+    if not found:
+        return []
+    margin = dt.timedelta(weeks=margin_weeks)
+    start, end = min(e.start for e in found) - margin, max(e.end for e in found) + margin
+    signals = sorted({f.signal for e in found for f in e.flags})
+    series = {s: weekly_series(session, actor, s, start=start, end=end) for s in signals}
+    units = {f.org_unit_id for e in found for f in e.flags}
+    notes = annotations_in(session, actor, units, signals, start=start, end=end, charter=charter)
+    charts = []
+    for episode in found:
+        unit = episode.first.org_unit_id
+        low, high = episode.start - margin, episode.end + margin
+        for signal in sorted({f.signal for f in episode.flags}):
+            chart = series[signal]
+            weeks = [w for w in chart.values.columns if low <= _as_date(w) <= high]
+            shown = replace(chart, values=chart.values[weeks], counts=chart.counts[weeks])
+            charts.append(
+                EpisodeChart(
+                    episode,
+                    signal,
+                    SIGNALS[signal][0],
+                    shown,
+                    tuple((unit, f.week_start) for f in episode.flags if f.signal == signal),
+                    tuple(
+                        n
+                        for n in notes.get(unit, [])
+                        if n.metric_key in (signal, ALL_SIGNALS)
+                        and n.start_date <= high
+                        and n.end_date >= low
+                    ),
+                )
+            )
+    return charts
 
 
 def list_anomalies(

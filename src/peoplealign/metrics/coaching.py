@@ -13,13 +13,17 @@ cycle with the one before.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import pandas as pd
 from sqlalchemy import select
 
 from peoplealign.errors import NotFoundError
+from peoplealign.metrics.annotations import annotation_windows
+from peoplealign.metrics.anomalies import Window
 from peoplealign.metrics.library import BURNOUT_THEME
 from peoplealign.policy import audit
 from peoplealign.policy.gateway import PersonalData
@@ -90,6 +94,13 @@ RULES: dict[str, Rule] = {
         ),
     )
 }
+
+RULE_SIGNALS: dict[str, tuple[str, ...]] = {
+    "after_hours_rising": ("after_hours", "hours"),
+    "meeting_load_rising": ("meeting_hours", "hours"),
+    "time_off_falling": ("pto_hours",),
+}
+"""The work-pattern signals each rule reads: an annotated window about one of them is left out."""
 
 SIGNAL_WORDING = {
     "workload_comments_rising": ("Workload comments", "of the team's themed comments", "share"),
@@ -197,13 +208,20 @@ def _activity_changes(session: Session, actor: Actor, as_of: dt.date) -> dict[st
         "meeting_load_rising": lambda rows: _share(rows["meeting_hours"].sum(), rows["hours"].sum()),
         "time_off_falling": lambda rows: float(rows["pto_hours"].mean()),
     }
+    left_out = [w for w in annotation_windows(session) if w.exclude_from_models]
+    k = data.charter.k_aggregate
     windows = {}
     for window in ((start, end), (base_start, base_end)):
         found: list[dict[str, float]] = []
 
         def summarise(tables: Tables, found: list[dict[str, float]] = found) -> float:
             rows = tables["activity"]
-            found.append({key: measure(rows) for key, measure in measures.items()})
+            found.append(
+                {
+                    key: _kept_value(rows, left_out, RULE_SIGNALS[key], measure, k)
+                    for key, measure in measures.items()
+                }
+            )
             return float(len(found) - 1)
 
         report = data.activity_period(summarise, "org_unit", window[0], window[1], label="coaching")
@@ -225,10 +243,36 @@ def _activity_changes(session: Session, actor: Actor, as_of: dt.date) -> dict[st
                 WORK_PATTERN_SOURCE,
             )
             for unit, (values, n) in now.items()
-            if unit in then
+            if unit in then and not (pd.isna(values[key]) or pd.isna(then[unit][0][key]))
         ]
         for key in measures
     }
+
+
+def _kept_value(
+    rows: pd.DataFrame,
+    left_out: Sequence[Window],
+    signals: tuple[str, ...],
+    measure: Callable[[pd.DataFrame], float],
+    k: int,
+) -> float:
+    """The measure over the cell's weeks that nobody asked models to leave out (an explained
+    sprint is not a trend to coach on). If what is left comes from fewer than k people there is
+    no value: the released cell had k, its remainder must too."""
+    drop = np.zeros(len(rows), dtype=bool)
+    units = rows["unit_id"].to_numpy()
+    days = pd.to_datetime(rows["week_start"])
+    for window in left_out:
+        if any(window.covers_signal(s) for s in signals):
+            drop |= (
+                (units == window.org_unit_id)
+                & (days >= pd.Timestamp(window.start)).to_numpy()
+                & (days <= pd.Timestamp(window.end)).to_numpy()
+            )
+    kept = rows[~drop]
+    if kept["person_id"].nunique() < k:
+        return float("nan")
+    return measure(kept)
 
 
 def _comment_changes(session: Session, actor: Actor) -> list[Change]:

@@ -10,7 +10,7 @@ it replaces.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -107,14 +107,15 @@ def validate_spec(document: Any, source_name: str = "spec") -> Spec:
         )
         raise InvalidInputError(f"{source_name}: {problems}")
     chosen = measure(document["measure"])
+    parameters = chosen.resolve(document.get("parameters") or {})
     return Spec(
         key=document["key"],
         name=document.get("name") or chosen.name,
         measure=chosen.key,
-        parameters=chosen.resolve(document.get("parameters") or {}),
+        parameters=parameters,
         definition=document.get("definition") or chosen.definition,
         unit=chosen.unit,
-        higher_is_better=chosen.higher_is_better,
+        higher_is_better=chosen.higher_is_better_for(parameters),
         owner=document.get("owner") or chosen.owner,
         audience=document.get("audience") or chosen.audience,
     )
@@ -136,6 +137,14 @@ def spec_for_measure(
     return validate_spec(
         {"key": key or measure_key, "measure": measure_key, "parameters": dict(parameters or {})}
     )
+
+
+def with_parameters(spec: Spec, parameters: Mapping[str, Any]) -> Spec:
+    """The same metric with other settings: checked against the measure, and with the direction
+    those settings give (a collaboration metric switched to constraint is better when lower)."""
+    chosen = measure(spec.measure)
+    resolved = chosen.resolve(parameters)
+    return replace(spec, parameters=resolved, higher_is_better=chosen.higher_is_better_for(resolved))
 
 
 def spec_of(row: MetricDefinition) -> Spec:

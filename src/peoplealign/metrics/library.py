@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from peoplealign.errors import InvalidInputError
+from peoplealign.errors import InvalidInputError, NotFoundError
 from peoplealign.policy.metric_access import CellValue, MetricData, Tables, UnitCell, UnitReport
 
 if TYPE_CHECKING:
@@ -73,6 +73,14 @@ class Measure:
     compute: Compute = field(repr=False)
     weekly: Callable[[Mapping[str, Any]], CellValue] | None = field(default=None, repr=False)
     owner: str = OWNER
+    # Some parameters change which way is good (Burt's constraint falls as bridging ties grow):
+    # the direction of a chosen setting, when it is not `higher_is_better` for every setting.
+    direction: Callable[[Mapping[str, Any]], bool] | None = field(default=None, repr=False)
+
+    def higher_is_better_for(self, params: Mapping[str, Any]) -> bool:
+        """Which way is good for these (resolved) parameters: dashboards, charts and specs use this,
+        never the default direction, so a metric and its arrow always agree."""
+        return self.direction(params) if self.direction is not None else self.higher_is_better
 
     def resolve(self, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Defaults overlaid with `given`, each checked against its parameter's type and range."""
@@ -97,13 +105,25 @@ class Measure:
             "name": self.name,
             "definition": self.definition,
             "unit": self.unit,
-            "higher_is_better": self.higher_is_better,
+            "higher_is_better": self.higher_is_better_for(self.resolve()),
+            "direction_reversed_by": self._reversals(),
             "owner": self.owner,
             "audience": self.audience,
             "sources": list(self.sources),
             "weekly": self.weekly is not None,
             "parameters": [p.as_dict() for p in self.parameters],
         }
+
+    def _reversals(self) -> list[dict[str, Any]]:
+        """The parameter choices that reverse the default direction, so a workshop sees it before
+        choosing them."""
+        default = self.higher_is_better_for(self.resolve())
+        return [
+            {p.name: choice}
+            for p in self.parameters
+            for choice in p.choices
+            if self.higher_is_better_for(self.resolve({p.name: choice})) != default
+        ]
 
 
 def _checked(parameter: Parameter, value: Any, measure: str) -> Any:
@@ -398,6 +418,8 @@ def _engagement(reader: MetricData, params: Mapping[str, Any], by: str, end: dt.
     from peoplealign.policy.gateway import PersonalData
 
     survey = params["survey"] or _latest_survey(reader.session, end)
+    if survey is None:
+        raise NotFoundError(f"no survey opened by {end.isoformat()} yet; import a survey to see this")
     gateway = PersonalData(reader.session, reader.actor, reader.purpose, reader.charter)
     report = gateway.survey_cells("engagement", [by] if by else [], survey_id=survey)
     return reader.unit_report(report, by)
@@ -467,7 +489,8 @@ MEASURES: dict[str, Measure] = {
             "How a team works with the rest of the organisation, from interaction counts only (never "
             "content). cross_team_share: the share of the team's interactions with people outside the "
             "team; density: how many pairs of team members work together, of all pairs; constraint: "
-            "Burt's network constraint, the mean over members (lower means more bridging ties).",
+            "Burt's network constraint, the mean over members (lower means more bridging ties, so "
+            "lower is better for this component).",
             "% / ratio",
             True,
             "manager",
@@ -483,6 +506,7 @@ MEASURES: dict[str, Measure] = {
                 ),
             ),
             _collaboration,
+            direction=lambda params: params["component"] != "constraint",
         ),
         Measure(
             "retention",
@@ -634,12 +658,16 @@ class MeasureValues:
     def explanation(self) -> str:
         return self.measure.explain(self.parameters)
 
+    @property
+    def higher_is_better(self) -> bool:
+        return self.measure.higher_is_better_for(self.parameters)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "measure": self.measure.key,
             "name": self.measure.name,
             "unit": self.measure.unit,
-            "higher_is_better": self.measure.higher_is_better,
+            "higher_is_better": self.higher_is_better,
             "parameters": self.parameters,
             "by": self.by or "organisation",
             "as_of": self.as_of.isoformat(),

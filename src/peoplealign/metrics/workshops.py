@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from peoplealign.accounts.users import find_user
 from peoplealign.errors import InvalidInputError, NotFoundError, PermissionDeniedError
-from peoplealign.metrics.definitions import Spec, spec_of, store_version
+from peoplealign.metrics.definitions import Spec, spec_of, store_version, with_parameters
 from peoplealign.metrics.library import measure
 from peoplealign.policy import audit
 from peoplealign.policy.actor import Actor
@@ -322,7 +322,7 @@ def _new_version(
 ) -> MetricDefinition:
     """A parameter change is a different metric: a new version in review, with no votes yet."""
     row.status = "retired"
-    spec = replace(spec_of(row), parameters=dict(parameters))
+    spec = with_parameters(spec_of(row), parameters)
     session.flush()
     new = store_version(session, spec, status="in_review", workshop_id=row.workshop_id)
     detail = {**_version(new), "replaces": row.version, "parameters": dict(parameters)}

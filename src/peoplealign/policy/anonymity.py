@@ -128,7 +128,12 @@ def lattice_cells(
     return {key: frozenset(members) for key, members in cells.items()}
 
 
-def _hide_rank(key: CellKey, n: int) -> tuple[int, int, int]:
+StableSizes = Mapping[tuple[tuple[str, ...], tuple[Hashable, ...]], float]
+"""A cell's usual size (dims, values -> e.g. its mean weekly count over a window): which cell to
+give up is then the same in every period of a series, not whichever was smallest that week."""
+
+
+def _hide_rank(key: CellKey, n: float) -> tuple[int, int, float]:
     """Which cell to give up first: the finest breakdown, then team-level cells, then the smallest."""
     return (len(key.dims), int("org_unit" in key.dims), -n)
 
@@ -306,11 +311,14 @@ def protect(
     fixed_visible: Sequence[frozenset[str]] = (),
     known: frozenset[str] = frozenset(),
     budget: int = SEARCH_BUDGET,
+    stable_sizes: StableSizes | None = None,
 ) -> Release:
     """Decide every cell of a lattice. `fixed_visible` are public cells (organisation-wide figures
     the actor already sees, the exact organisation structure): they cannot be hidden and take part in
     every attack considered, but an attack made of them alone is none of this decision's business.
-    `known` are people whose data the actor holds anyway (themself).
+    `known` are people whose data the actor holds anyway (themself). `stable_sizes` only changes
+    which cell of an attack is given up (the usually smallest instead of this period's smallest):
+    every attack is still closed, so the guarantee is the same.
 
     Parents are proved smallest first and each until no attack is left; hiding a cell only removes
     witnesses, so a parent proved safe stays safe and is never looked at again."""
@@ -345,8 +353,13 @@ def protect(
             reasons[key] = REASON_COMPLEMENTARY
         shown.discard(mask)
 
-    def rank(mask: int) -> tuple[int, int, int]:
-        return max(_hide_rank(key, _popcount(mask)) for key in owners[mask])
+    def size(key: CellKey, mask: int) -> float:
+        if stable_sizes is None:
+            return _popcount(mask)
+        return stable_sizes.get((key.dims, key.values), _popcount(mask))
+
+    def rank(mask: int) -> tuple[int, int, float]:
+        return max(_hide_rank(key, size(key, mask)) for key in owners[mask])
 
     for parent in sorted(fixed | shown, key=_popcount):
         inside = index.inside(parent)
@@ -430,6 +443,7 @@ def release_for(
     known: frozenset[str] = frozenset(),
     dimensions: Sequence[str] = DIMENSIONS,
     exact_dims: Sequence[str] = (),
+    stable_sizes: StableSizes | None = None,
 ) -> Release:
     """The cached decision for a population as seen by one kind of actor (same inputs, same answer).
     Concurrent requests for the same decision wait for the first one instead of each taking it.
@@ -440,7 +454,8 @@ def release_for(
         fixed_visible,
         lambda: hashlib.sha256(repr(sorted(sorted(s) for s in fixed_visible)).encode()).hexdigest(),
     )
-    extras = repr((public, sorted(known), tuple(dimensions), tuple(exact_dims)))
+    order = sorted(repr(item) for item in (stable_sizes or {}).items())
+    extras = repr((public, sorted(known), tuple(dimensions), tuple(exact_dims), order))
     fingerprint = _digest(population, lambda: population_fingerprint(population, scope) + scope)
     cache_key = (fingerprint, k, hashlib.sha256(extras.encode()).hexdigest())
     with _GUARD:
@@ -454,7 +469,7 @@ def release_for(
         cells = lattice_cells(population, scope, dimensions)
         exact = {key: m for key, m in cells.items() if exact_dims and set(key.dims) <= set(exact_dims)}
         decided = {key: members for key, members in cells.items() if key not in exact}
-        release = protect(decided, k, [*fixed_visible, *exact.values()], known)
+        release = protect(decided, k, [*fixed_visible, *exact.values()], known, stable_sizes=stable_sizes)
         release.cells.update({key: CellDecision(len(m), True, None, m) for key, m in exact.items()})
         with _GUARD:
             if len(_CACHE) >= _CACHE_SIZE:

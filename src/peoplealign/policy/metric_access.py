@@ -26,7 +26,14 @@ from peoplealign.errors import InvalidInputError
 from peoplealign.policy import audit
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.aggregates import ORGANISATION, TEAM, Audience, Cell, Report, check_breakdown
-from peoplealign.policy.anonymity import REASON_SMALL, Member, Release, release_for
+from peoplealign.policy.anonymity import (
+    REASON_SMALL,
+    Member,
+    Release,
+    StableSizes,
+    lattice_cells,
+    release_for,
+)
 from peoplealign.policy.engine import Action, Decision, Obligations, deny, enforce
 from peoplealign.policy.population import UnitTree, load_unit_tree
 from peoplealign.policy.scope import Scope, manager_map, subtree
@@ -152,9 +159,16 @@ class MetricData:
         detail = {"metric": label, "by": by, "period": _period(start, end), "weekly": True}
         obligations = self._authorize("activity", by, detail)
         rows = self._activity(start, end)
+        weeks = [
+            (week, part.dropna(subset=["unit_id"])) for week, part in rows.groupby("week_start", sort=True)
+        ]
+        populations = [self._population(part) for _, part in weeks]
+        usual = _usual_sizes(populations)
         reports: dict[dt.date, UnitReport] = {}
-        for week, part in rows.groupby("week_start", sort=True):
-            reports[_as_date(week)] = self._report(obligations, by, part, {"activity": part}, value_of)
+        for (week, part), population in zip(weeks, populations, strict=True):
+            reports[_as_date(week)] = self._report(
+                obligations, by, part, {"activity": part}, value_of, stable_sizes=usual, population=population
+            )
         self._audit("activity", detail, obligations, reports.values())
         return reports
 
@@ -397,6 +411,13 @@ class MetricData:
             )
         return obligations
 
+    def _population(self, placed: pd.DataFrame) -> list[Member]:
+        tree = self._unit_tree()
+        return [
+            Member(str(int(p)), _dims(tree, int(u)))
+            for p, u in zip(placed["person_id"], placed["unit_id"], strict=True)
+        ]
+
     def _report(
         self,
         obligations: Obligations,
@@ -404,14 +425,14 @@ class MetricData:
         placed: pd.DataFrame,
         tables: Mapping[str, pd.DataFrame],
         value_of: CellValue,
+        stable_sizes: StableSizes | None = None,
+        population: list[Member] | None = None,
     ) -> UnitReport:
-        """`placed` has one row per person (person_id, unit_id): the cell population."""
-        tree = self._unit_tree()
+        """`placed` has one row per person (person_id, unit_id): the cell population (`population`
+        when the caller has built it already)."""
         placed = placed.dropna(subset=["unit_id"])
-        population = [
-            Member(str(int(p)), _dims(tree, int(u)))
-            for p, u in zip(placed["person_id"], placed["unit_id"], strict=True)
-        ]
+        if population is None:
+            population = self._population(placed)
         audience = self._audience(obligations, {int(p) for p in placed["person_id"]})
         rows_of = {name: _rows_by_person(frame) for name, frame in tables.items()}
 
@@ -422,7 +443,7 @@ class MetricData:
                 cell[name] = frame.iloc[np.concatenate(found)] if found else frame.iloc[:0]
             return value_of(cell)
 
-        release = _release(population, audience, obligations.k)
+        release = _release(population, audience, obligations.k, stable_sizes)
 
         def cells_of(breakdown: list[str]) -> list[Cell]:
             cells = []
@@ -576,17 +597,37 @@ def _rows_by_person(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     return {str(key): group.to_numpy() for key, group in positions.groupby(level=0)}
 
 
-def _release(population: list[Member], audience: Audience, k: int) -> Release:
+def _usual_sizes(weeks: list[list[Member]]) -> StableSizes:
+    """Each cell's mean weekly count over a read: when one of two teams must be hidden so that the
+    department cannot be subtracted down to its head, it is the usually smaller team in every week,
+    not whichever happened to be smaller that week (which hid a steady 13-person team in 43 of 104
+    weeks while its neighbour churned between 12 and 14)."""
+    totals: dict[tuple[tuple[str, ...], tuple[Hashable, ...]], float] = {}
+    for population in weeks:
+        for key, members in lattice_cells(population, "", GROUPINGS).items():
+            totals[(key.dims, key.values)] = totals.get((key.dims, key.values), 0.0) + len(members)
+    return {key: total / len(weeks) for key, total in totals.items()}
+
+
+def _release(
+    population: list[Member], audience: Audience, k: int, stable_sizes: StableSizes | None = None
+) -> Release:
     """The anonymity decision over the org-structure lattice only (the organisation, departments,
     units): the breakdowns a metric offers. For a manager, the organisation-wide figure is public and
     takes part in protecting their team's cells, as in `aggregates.build_report`."""
     if audience.scope is not Scope.OWN_SUBTREE:
-        return release_for(population, ORGANISATION, k, dimensions=GROUPINGS)
+        return release_for(population, ORGANISATION, k, dimensions=GROUPINGS, stable_sizes=stable_sizes)
     team = [m for m in population if audience.team_keys is not None and m.key in audience.team_keys]
     public = release_for(population, ORGANISATION, k, dimensions=())
     known = frozenset({audience.person_key}) if audience.person_key else frozenset()
     return release_for(
-        team, TEAM, k, fixed_visible=public.visible_member_sets(), known=known, dimensions=GROUPINGS
+        team,
+        TEAM,
+        k,
+        fixed_visible=public.visible_member_sets(),
+        known=known,
+        dimensions=GROUPINGS,
+        stable_sizes=stable_sizes,
     )
 
 

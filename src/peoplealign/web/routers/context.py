@@ -12,16 +12,18 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from peoplealign.metrics.annotations import CATEGORIES, annotate, annotations_of_anomalies
-from peoplealign.metrics.anomalies import episodes, list_anomalies
+from peoplealign.metrics.anomalies import episode_charts, episodes, list_anomalies
 from peoplealign.metrics.coaching import coaching_prompts, stored_prompts
 from peoplealign.policy.actor import Actor
 from peoplealign.web.deps import CurrentActor, CurrentCharter, DbSession, require_view
+from peoplealign.web.metric_charts import weekly_figure_json
 from peoplealign.web.templating import render
 
 router = APIRouter()
 
 ContextActor = Annotated[Actor, Depends(require_view("context_requests"))]
 CoachingActor = Annotated[Actor, Depends(require_view("coaching"))]
+EXPLAINED_CHARTS = 5  # the latest explained episodes drawn with their context; the table lists all
 
 
 @router.get("/context", name="context_requests", include_in_schema=False)
@@ -34,12 +36,27 @@ def context_page(
 ) -> Response:
     flags = list_anomalies(session, actor, charter=charter)
     notes = annotations_of_anomalies(session, [f.id for f in flags])
+    requests = episodes([f for f in flags if f.status == "open"])
+    explained = episodes([f for f in flags if f.status == "explained"])[:EXPLAINED_CHARTS]
+    charts: dict[int, list[dict[str, Any]]] = {}
+    for chart in episode_charts(session, actor, [*requests, *explained], charter=charter):
+        figure = weekly_figure_json(
+            chart.series,
+            [chart.episode.first.org_unit_id],
+            chart.notes,
+            title=chart.label,
+            flagged=chart.flagged,
+        )
+        if figure is not None:
+            charts.setdefault(chart.episode.first.id, []).append({"chart": chart, "figure": figure})
     return render(
         request,
         "context.html",
         {
             "title": "Context requests",
-            "requests": episodes([f for f in flags if f.status == "open"]),
+            "requests": requests,
+            "explained": [e for e in explained if e.first.id in charts],
+            "charts": charts,
             "answered": [(f, notes[f.id]) for f in flags if f.status != "open"],
             "categories": CATEGORIES,
             "saved": saved,

@@ -12,14 +12,15 @@ from fastapi.responses import RedirectResponse, Response
 
 from peoplealign.errors import InvalidInputError, NotFoundError
 from peoplealign.metrics import workshops
-from peoplealign.metrics.dashboard import dashboard, values_of
+from peoplealign.metrics.annotations import CATEGORIES
+from peoplealign.metrics.dashboard import dashboard, panel_context, values_of
 from peoplealign.metrics.definitions import active_definitions, get_definition, spec_for_measure
 from peoplealign.metrics.library import MEASURES, measure
 from peoplealign.policy.actor import Actor
 from peoplealign.store.models import MetricDefinition, Workshop
 from peoplealign.web.charter_rules import views_for_roles
 from peoplealign.web.deps import CurrentActor, CurrentCharter, DbSession, require_view
-from peoplealign.web.metric_charts import unit_figure_json
+from peoplealign.web.metric_charts import unit_figure_json, weekly_figure_json
 from peoplealign.web.problems import AccessDenied
 from peoplealign.web.templating import render
 
@@ -258,22 +259,37 @@ def metrics_page(
     as_of: str | None = None,
 ) -> Response:
     day = _as_of(as_of)
-    panels = []
+    panels: list[dict[str, Any]] = []
     for panel in dashboard(session, actor, as_of=day):
+        if panel.values is None:
+            panels.append({"panel": panel})
+            continue
         total = panel.values.report.total
         if total is None:
             total = values_of(session, actor, panel.definition, by="", as_of=day).report.cells[0]
+        context = panel_context(session, actor, panel)
+        notes = [note for found in context.notes.values() for note in found]
+        weekly = None
+        if context.weekly is not None:
+            weekly = weekly_figure_json(
+                context.weekly,
+                sorted(context.notes),
+                notes,
+                title=f"{panel.definition.name} ({panel.values.measure.unit})",
+            )
         panels.append(
             {
                 "panel": panel,
                 "total": total,
-                "figure": unit_figure_json(panel.values),
+                "figure": unit_figure_json(panel.values, context.notes),
+                "notes": notes,
+                "weekly": weekly,
             }
         )
     return render(
         request,
         "metrics.html",
-        {"title": "Metrics", "panels": panels, "rule": charter.metric_consensus},
+        {"title": "Metrics", "panels": panels, "rule": charter.metric_consensus, "categories": CATEGORIES},
     )
 
 
@@ -313,9 +329,7 @@ def metrics_api(
 ) -> list[dict[str, Any]]:
     """Values of the approved metric versions per unit (`by`: org_unit, department or organisation),
     with their explanation and library version; cells below k or that would reveal a small group by
-    subtraction come back suppressed with a reason."""
+    subtraction come back suppressed with a reason; a metric that cannot be computed (no survey yet)
+    comes back with `computed` false and a note saying why."""
     grouping = "" if by == "organisation" else by
-    return [
-        {"key": p.definition.key, "version": p.definition.version, **p.values.as_dict()}
-        for p in dashboard(session, actor, by=grouping, as_of=_as_of(as_of))
-    ]
+    return [p.as_dict() for p in dashboard(session, actor, by=grouping, as_of=_as_of(as_of))]
