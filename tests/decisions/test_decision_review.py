@@ -18,6 +18,7 @@ from peoplealign.cli.app import app
 from peoplealign.decisions.career_decisions import DecisionRefused, record_decision, review_decision
 from peoplealign.decisions.my_data import my_data
 from peoplealign.errors import InvalidInputError
+from peoplealign.policy.charter_document import CharterDocument, load_default
 from peoplealign.store.engine import session_scope
 from peoplealign.store.models import AuditEvent
 from peoplealign.web.app import create_app
@@ -110,6 +111,34 @@ def test_a_rejected_decision_never_takes_effect_and_unreviewed_ones_cannot_be_re
     assert promotion["status"] == "effective", "no second reviewer named: nothing to wait for"
     with pytest.raises(DecisionRefused, match="names no second reviewer"):
         _review(org, "hr2", promotion["id"], True, "Fine.")
+
+
+def test_a_reviewer_who_could_never_read_the_record_is_refused_when_named(sqlite_org: Org) -> None:
+    """Where the charter gives managers career decisions within their own subtree, a manager from
+    another team cannot be named to review; the person's own lead can."""
+    document = load_default().as_dict()
+    manager = document["audiences"]["manager"]
+    manager["views"].append("decisions")
+    manager["individual_data"].append("profile")
+    charter = CharterDocument(document)
+    arguments: dict[str, Any] = {
+        "decision_type": "termination",
+        "subject": "P1",
+        "decided_by": EMAILS["hr"],
+        "rationale": RATIONALE,
+    }
+    with (
+        pytest.raises(DecisionRefused, match="could never review") as refused,
+        session_scope(sqlite_org.url) as session,
+    ):
+        record_decision(session, charter, second_reviewer=EMAILS["apps_lead"], **arguments)
+    assert refused.value.decision.rule == "audiences.*.scope"
+    with session_scope(sqlite_org.url) as session:
+        recorded = record_decision(session, charter, second_reviewer=EMAILS["manager"], **arguments)
+        reviewed = review_decision(
+            session, charter, sqlite_org.actors["manager"], recorded.id, confirm=True, note="I was there."
+        )
+    assert reviewed.status == "effective"
 
 
 def _cli(*args: str) -> tuple[int, str, str]:

@@ -38,8 +38,9 @@ from peoplealign.policy.decision_access import (
     person_id_for,
 )
 from peoplealign.policy.decision_inputs import classify, forbidden, parse_refs
-from peoplealign.policy.engine import Decision, PolicyDenied
+from peoplealign.policy.engine import Action, Decision, PolicyDenied, authorize
 from peoplealign.policy.gateway import PersonalData
+from peoplealign.policy.scope import visible_people
 from peoplealign.store.models import Decision as DecisionRow
 from peoplealign.store.models import Person, User
 
@@ -123,6 +124,16 @@ def _decider(
     return user
 
 
+def _may_read(session: Session, charter: CharterDocument, user: User, person_id: int) -> bool:
+    """Whether the charter lets `user` read the person's record for administration, as reviewing will
+    ask of them; checked when they are named, so no decision waits on someone who never could."""
+    decision = authorize(charter, Actor.from_user(user), Action.READ_INDIVIDUAL, "hris", PURPOSE)
+    if not decision.allowed or decision.obligations is None:
+        return False
+    allowed = visible_people(session, decision.obligations.scope, user.person_id)
+    return allowed is None or person_id in allowed
+
+
 def record_decision(
     session: Session,
     charter: CharterDocument,
@@ -197,6 +208,16 @@ def record_decision(
             actor,
             "nobody decides or reviews a career decision about themselves",
             "decisions_requiring_human",
+            detail,
+            hris_id,
+        )
+    if reviewer is not None and not _may_read(session, charter, reviewer, subject_id):
+        _refuse(
+            session,
+            actor,
+            f"the second reviewer {reviewer.email} may not read {hris_id}'s record, so could never "
+            "review this decision",
+            "audiences.*.scope",
             detail,
             hris_id,
         )
