@@ -217,6 +217,8 @@ def test_api_and_page_termination_waits_for_the_reviewer(client: TestClient) -> 
     assert "waiting for " + EMAILS["hr2"] in client.get("/my-data").text
 
     token = _switch(client, token, "hr2")
+    home = client.get("/").text
+    assert "Which career decisions wait for your review?" in home and "No decision waits" not in home
     awaiting = client.get("/api/v1/decisions/awaiting-review").json()["decisions"]
     assert [d["id"] for d in awaiting] == [recorded["id"]]
     page = client.get("/decisions").text
@@ -231,5 +233,6 @@ def test_api_and_page_termination_waits_for_the_reviewer(client: TestClient) -> 
     assert done.status_code == 303
     assert "Awaiting your review (0)" in client.get(done.headers["location"]).text
     assert client.get(f"/api/v1/decisions/{recorded['id']}").json()["status"] == "effective"
+    assert "No decision waits for your review." in client.get("/").text
     again = client.post(path, json={"confirm": False, "note": "No."}, headers={"X-CSRF-Token": token})
     assert again.status_code == 400 and "already been reviewed" in again.json()["detail"]

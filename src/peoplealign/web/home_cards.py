@@ -267,6 +267,13 @@ def _workshops(ctx: HomeContext) -> Count:
     return len(open_ones), max((d for w in open_ones if (d := _day(w.created_at))), default=None)
 
 
+def _awaiting_review(ctx: HomeContext) -> Count:
+    from peoplealign.policy.decision_access import decisions
+
+    waiting = decisions(ctx.session, ctx.charter, ctx.actor, awaiting_me=True)
+    return len(waiting), max((dt.date.fromisoformat(d.recorded_at[:10]) for d in waiting), default=None)
+
+
 # The order cards appear in; each decides for itself whether the actor gets it.
 CARDS: tuple[CardProvider, ...] = (
     north_star,
@@ -320,13 +327,16 @@ CARDS: tuple[CardProvider, ...] = (
         "Notes, goals and feedback, private to you and your manager unless you share them.",
         "Open check-ins",
     ),
-    _link_card(
+    _count_card(
         "decisions",
         "decisions",
         "/decisions",
-        "Which career decisions are recorded, and by whom?",
-        "Every hire, promotion, pay change and termination is decided by a named person with a rationale.",
+        "Which career decisions wait for your review?",
+        "Every hire, promotion, pay change and termination is decided by a named person with a rationale; "
+        "one that names you as second reviewer has no effect until you confirm it.",
         "See decisions",
+        _awaiting_review,
+        "No decision waits for your review.",
     ),
     _link_card(
         "roi",
