@@ -42,7 +42,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from peoplealign.errors import InvalidInputError
-from peoplealign.metrics.library import SIGNALS, WeeklySeries, weekly_series
+from peoplealign.metrics.library import SIGNALS, WeeklySeries, weekly_signals
 from peoplealign.policy import audit
 from peoplealign.policy.engine import Action, Decision, deny
 from peoplealign.policy.metric_access import METRIC_PURPOSE, MetricData, Tables
@@ -519,7 +519,7 @@ def episode_charts(
     charter: CharterDocument | None = None,
 ) -> list[EpisodeChart]:
     """The series behind each episode, read through the policy layer as the actor (one weekly read
-    per signal over the stretch every episode needs, one audited read of annotations), with
+    of every signal over the stretch the episodes need, one audited read of annotations), with
     `margin_weeks` of the team's usual course on either side of the flags."""
     from peoplealign.metrics.annotations import annotations_in
 
@@ -528,7 +528,7 @@ def episode_charts(
     margin = dt.timedelta(weeks=margin_weeks)
     start, end = min(e.start for e in found) - margin, max(e.end for e in found) + margin
     signals = sorted({f.signal for e in found for f in e.flags})
-    series = {s: weekly_series(session, actor, s, start=start, end=end) for s in signals}
+    series = weekly_signals(session, actor, signals, start=start, end=end)
     units = {f.org_unit_id for e in found for f in e.flags}
     notes = annotations_in(session, actor, units, signals, start=start, end=end, charter=charter)
     charts = []

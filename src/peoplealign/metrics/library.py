@@ -10,7 +10,7 @@ can always be traced back to how it was computed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -734,6 +734,41 @@ def weekly_series(
         resolved = chosen.resolve(params)
         value_of = chosen.weekly(resolved)
     reports = MetricData(session, actor).activity_weekly(value_of, by, start, end, label=measure_key)
+    return _series(measure_key, resolved, reports, lambda value: value)
+
+
+def weekly_signals(
+    session: Session,
+    actor: Actor,
+    signals: Sequence[str],
+    *,
+    by: str = "org_unit",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> dict[str, WeeklySeries]:
+    """Several work-pattern signals' weekly series from one policy-layer read: a page drawing
+    two signals of a team pays for one anonymity decision per week, not two."""
+    unknown = sorted(set(signals) - set(SIGNALS))
+    if unknown:
+        raise InvalidInputError(f"unknown signal(s) {', '.join(unknown)}; choose from {', '.join(SIGNALS)}")
+    found: list[dict[str, float]] = []
+
+    def summarise(tables: Tables) -> float:
+        found.append({s: SIGNALS[s][1](tables) for s in signals})
+        return float(len(found) - 1)  # where this cell's values are: its released "value"
+
+    label = f"signals:{','.join(signals)}"
+    reports = MetricData(session, actor).activity_weekly(summarise, by, start, end, label=label)
+
+    def picker(signal: str) -> Callable[[float], float]:
+        return lambda value: round(found[int(value)][signal], 2)
+
+    return {s: _series(s, {}, reports, picker(s)) for s in signals}
+
+
+def _series(
+    key: str, params: dict[str, Any], reports: Mapping[dt.date, UnitReport], pick: Callable[[float], float]
+) -> WeeklySeries:
     values: dict[dt.date, dict[int, float]] = {}
     counts: dict[dt.date, dict[int, float]] = {}
     units: dict[int, str] = {}
@@ -744,9 +779,11 @@ def weekly_series(
             if cell.unit_id is None:
                 continue
             units[cell.unit_id] = cell.unit or str(cell.unit_id)
-            values.setdefault(week, {})[cell.unit_id] = float("nan") if cell.value is None else cell.value
+            values.setdefault(week, {})[cell.unit_id] = (
+                float("nan") if cell.value is None else pick(cell.value)
+            )
             counts.setdefault(week, {})[cell.unit_id] = float("nan") if cell.n is None else float(cell.n)
     frame = pd.DataFrame(values).sort_index(axis=0).sort_index(axis=1)
     frame.index.name, frame.columns.name = "org_unit_id", "week_start"
     sizes = pd.DataFrame(counts).reindex(index=frame.index, columns=frame.columns)
-    return WeeklySeries(measure_key, resolved, k, frame, sizes, units)
+    return WeeklySeries(key, params, k, frame, sizes, units)

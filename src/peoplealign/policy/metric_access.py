@@ -31,7 +31,6 @@ from peoplealign.policy.anonymity import (
     Member,
     Release,
     StableSizes,
-    lattice_cells,
     release_for,
 )
 from peoplealign.policy.engine import Action, Decision, Obligations, deny, enforce
@@ -159,15 +158,11 @@ class MetricData:
         detail = {"metric": label, "by": by, "period": _period(start, end), "weekly": True}
         obligations = self._authorize("activity", by, detail)
         rows = self._activity(start, end)
-        weeks = [
-            (week, part.dropna(subset=["unit_id"])) for week, part in rows.groupby("week_start", sort=True)
-        ]
-        populations = [self._population(part) for _, part in weeks]
-        usual = _usual_sizes(populations)
+        usual = self._usual_sizes(rows)
         reports: dict[dt.date, UnitReport] = {}
-        for (week, part), population in zip(weeks, populations, strict=True):
+        for week, part in rows.groupby("week_start", sort=True):
             reports[_as_date(week)] = self._report(
-                obligations, by, part, {"activity": part}, value_of, stable_sizes=usual, population=population
+                obligations, by, part, {"activity": part}, value_of, stable_sizes=usual
             )
         self._audit("activity", detail, obligations, reports.values())
         return reports
@@ -411,6 +406,23 @@ class MetricData:
             )
         return obligations
 
+    def _usual_sizes(self, rows: pd.DataFrame) -> StableSizes:
+        """Each cell's mean weekly count over a read (one row per person and week): when one of two
+        teams must be hidden so that the department cannot be subtracted down to its head, it is
+        the usually smaller team in every week, not whichever happened to be smaller that week
+        (which hid a steady 13-person team in 43 of 104 weeks while its neighbour churned between
+        12 and 14). Keys are those of `anonymity.lattice_cells` over GROUPINGS."""
+        weeks = rows["week_start"].nunique()
+        per_unit = rows.dropna(subset=["unit_id"]).groupby("unit_id").size() / max(weeks, 1)
+        tree = self._unit_tree()
+        sizes: dict[tuple[tuple[str, ...], tuple[Hashable, ...]], float] = {}
+        for unit, size in zip(per_unit.index, per_unit.to_numpy(), strict=True):
+            dims = _dims(tree, int(unit))
+            for combo in (("department",), ("org_unit",), ("department", "org_unit"), ()):
+                key = (combo, tuple(dims[d] for d in combo))
+                sizes[key] = sizes.get(key, 0.0) + float(size)
+        return sizes
+
     def _population(self, placed: pd.DataFrame) -> list[Member]:
         tree = self._unit_tree()
         return [
@@ -426,13 +438,10 @@ class MetricData:
         tables: Mapping[str, pd.DataFrame],
         value_of: CellValue,
         stable_sizes: StableSizes | None = None,
-        population: list[Member] | None = None,
     ) -> UnitReport:
-        """`placed` has one row per person (person_id, unit_id): the cell population (`population`
-        when the caller has built it already)."""
+        """`placed` has one row per person (person_id, unit_id): the cell population."""
         placed = placed.dropna(subset=["unit_id"])
-        if population is None:
-            population = self._population(placed)
+        population = self._population(placed)
         audience = self._audience(obligations, {int(p) for p in placed["person_id"]})
         rows_of = {name: _rows_by_person(frame) for name, frame in tables.items()}
 
@@ -595,18 +604,6 @@ def _rows_by_person(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """Row positions of each person's rows, so a cell's rows are gathered instead of filtered."""
     positions = pd.Series(np.arange(len(frame)), index=frame["person_id"].astype("int64").astype(str))
     return {str(key): group.to_numpy() for key, group in positions.groupby(level=0)}
-
-
-def _usual_sizes(weeks: list[list[Member]]) -> StableSizes:
-    """Each cell's mean weekly count over a read: when one of two teams must be hidden so that the
-    department cannot be subtracted down to its head, it is the usually smaller team in every week,
-    not whichever happened to be smaller that week (which hid a steady 13-person team in 43 of 104
-    weeks while its neighbour churned between 12 and 14)."""
-    totals: dict[tuple[tuple[str, ...], tuple[Hashable, ...]], float] = {}
-    for population in weeks:
-        for key, members in lattice_cells(population, "", GROUPINGS).items():
-            totals[(key.dims, key.values)] = totals.get((key.dims, key.values), 0.0) + len(members)
-    return {key: total / len(weeks) for key, total in totals.items()}
 
 
 def _release(
