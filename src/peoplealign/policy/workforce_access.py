@@ -8,6 +8,9 @@ and the read is audited. Values are computed here from people's rows; services o
 Populations differ per question (the people who hold or need a skill, the people who worked in a
 window, the people who left in one), so each gets its own decision: a cell of leavers is visible only
 when at least k people left it, whatever the size of the team they left.
+
+The cells of a question are kept per data version and audience (`snapshots.cached`): dashboards ask
+the same questions request after request. Authorisation and the audit event stay per read.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from peoplealign.policy import snapshots
 from peoplealign.policy.aggregates import Cell, Report, build_report
 from peoplealign.policy.anonymity import Member
+from peoplealign.policy.engine import Obligations
 from peoplealign.policy.gateway import PersonalData
 from peoplealign.policy.population import dimensions, load_person_facts, load_unit_tree
 from peoplealign.store.models import ActivityWeek, Person, PersonSkill, Recommendation, RoleRequirement, Skill
@@ -64,6 +69,22 @@ class WorkforceData(PersonalData):
         day = as_of or dt.date.today()
         detail = {"metric": "skill_supply", "by": list(by), "working_level": working_level}
         obligations = self._authorize_aggregate("skills", by, {}, detail)
+        key = ("skill_cells", tuple(by), working_level, day, obligations.k, *self._audience_key(obligations))
+        found = list(
+            snapshots.cached(
+                self.session, key, lambda: self._skill_cells(obligations, by, working_level, day)
+            )
+        )
+        self._audit_aggregate(
+            "skills",
+            {**detail, "scope": obligations.scope.value, "skills": len(found)},
+            Report([c for s in found for c in s.reports["supply"].cells], obligations.k),
+        )
+        return found
+
+    def _skill_cells(
+        self, obligations: Obligations, by: Sequence[str], working_level: int, day: dt.date
+    ) -> tuple[SkillCells, ...]:
         active = _active_people(self, day)
         held = self.session.execute(
             select(PersonSkill.person_id, PersonSkill.skill_id, PersonSkill.proficiency)
@@ -91,12 +112,7 @@ class WorkforceData(PersonalData):
                 for name, chosen in sets.items()
             }
             found.append(SkillCells(skill.code, skill.name, reports))
-        self._audit_aggregate(
-            "skills",
-            {**detail, "scope": audience.scope.value, "skills": len(found)},
-            Report([c for s in found for c in s.reports["supply"].cells], obligations.k),
-        )
-        return found
+        return tuple(found)
 
     def activity_cells(
         self, windows: Sequence[tuple[dt.date, dt.date]], by: Sequence[str] = ()
@@ -111,6 +127,16 @@ class WorkforceData(PersonalData):
             "windows": [[a.isoformat(), b.isoformat()] for a, b in windows],
         }
         obligations = self._authorize_aggregate("activity", by, {}, detail)
+        key = ("activity_cells", tuple(windows), tuple(by), obligations.k, *self._audience_key(obligations))
+        reports = snapshots.cached(self.session, key, lambda: self._activity_cells(obligations, windows, by))
+        self._audit_aggregate(
+            "activity", {**detail, "scope": obligations.scope.value}, reports[0]["person_weeks"]
+        )
+        return [dict(window) for window in reports]
+
+    def _activity_cells(
+        self, obligations: Obligations, windows: Sequence[tuple[dt.date, dt.date]], by: Sequence[str]
+    ) -> tuple[dict[str, Report], ...]:
         totals = [self._activity_totals(start, end) for start, end in windows]
         keys = sorted({key for window in totals for key in window})
         facts = load_person_facts(self.session)
@@ -120,17 +146,13 @@ class WorkforceData(PersonalData):
             Member(key, dimensions(facts.get(int(key)), _unit(facts, int(key)), tree, day)) for key in keys
         ]
         audience = self._audience(obligations, {int(key): key for key in keys})
-        reports = [
+        return tuple(
             {
                 measure: build_report(population, audience, obligations.k, by, {}, _summer(window, measure))
                 for measure in ACTIVITY_MEASURES
             }
             for window in totals
-        ]
-        self._audit_aggregate(
-            "activity", {**detail, "scope": audience.scope.value}, reports[0]["person_weeks"]
         )
-        return reports
 
     def _activity_totals(self, start: dt.date, end: dt.date) -> dict[str, dict[str, float]]:
         rows = self.session.execute(
@@ -156,6 +178,26 @@ class WorkforceData(PersonalData):
         least k leavers: otherwise a unit's cost would tell what its one leaver earned."""
         detail = {"metric": "departures", "by": list(by), "from": start.isoformat(), "to": end.isoformat()}
         obligations = self._authorize_aggregate("hris", by, {}, detail)
+        key = (
+            "departure_cells",
+            start,
+            end,
+            _rule_key(cost_of),
+            tuple(by),
+            obligations.k,
+            *self._audience_key(obligations),
+        )
+        reports = dict(
+            snapshots.cached(
+                self.session, key, lambda: self._departure_cells(obligations, start, end, cost_of, by)
+            )
+        )
+        self._audit_aggregate("hris", {**detail, "scope": obligations.scope.value}, reports["departures"])
+        return reports
+
+    def _departure_cells(
+        self, obligations: Obligations, start: dt.date, end: dt.date, cost_of: CostRule, by: Sequence[str]
+    ) -> dict[str, Report]:
         rows = self.session.execute(
             select(Person.id, Person.org_unit_id, Person.level, Person.salary, Person.exit_date).where(
                 Person.exit_date >= start, Person.exit_date < end
@@ -173,12 +215,10 @@ class WorkforceData(PersonalData):
             "cost": lambda members: sum(costs[m] or 0.0 for m in members),
             "unpriced": lambda members: float(sum(costs[m] is None for m in members)),
         }
-        reports = {
+        return {
             name: build_report(population, audience, obligations.k, by, {}, value_of)
             for name, value_of in measures.items()
         }
-        self._audit_aggregate("hris", {**detail, "scope": audience.scope.value}, reports["departures"])
-        return reports
 
     def initiative_starts(self, kinds: Sequence[str], statuses: Sequence[str]) -> dict[int, dt.date]:
         """Per org unit, the first day someone acted on a recommendation of these kinds and statuses.
@@ -211,6 +251,22 @@ class WorkforceData(PersonalData):
         Only units of at least k people employed in some window are returned."""
         detail = {"metric": "unit_exposure", "windows": [[a.isoformat(), b.isoformat()] for a, b in windows]}
         obligations = self._authorize_aggregate("hris", ("org_unit",), {}, detail)
+        key = ("unit_exposure", tuple(windows), _rule_key(cost_of), as_of, obligations.k)
+        exposure, report = snapshots.cached(
+            self.session,
+            (*key, *self._audience_key(obligations)),
+            lambda: self._unit_exposure(obligations, windows, cost_of, as_of),
+        )
+        self._audit_aggregate("hris", {**detail, "scope": obligations.scope.value}, report)
+        return list(exposure)
+
+    def _unit_exposure(
+        self,
+        obligations: Obligations,
+        windows: Sequence[tuple[dt.date, dt.date]],
+        cost_of: CostRule,
+        as_of: dt.date,
+    ) -> tuple[tuple[UnitExposure, ...], Report]:
         first = min(a for a, _ in windows)
         last = max(b for _, b in windows)
         rows = self.session.execute(
@@ -241,8 +297,14 @@ class WorkforceData(PersonalData):
             priced = [c for c in (cost_of(p.level, p.salary) for p in people) if c is not None]
             mean_cost = sum(priced) / len(priced) if priced else None
             found.append(UnitExposure(dict(cell.group), cell.n or len(people), years, exits, mean_cost))
-        self._audit_aggregate("hris", {**detail, "scope": audience.scope.value}, report)
-        return found
+        return tuple(found), report
+
+
+def _rule_key(cost_of: CostRule) -> object:
+    """A cost model's method is remembered by the model's figures (a frozen dataclass), not by the
+    object: each request loads the model afresh, and equal figures give equal costs."""
+    owner = getattr(cost_of, "__self__", None)
+    return (owner, cost_of.__name__) if owner is not None else cost_of
 
 
 def _counter(chosen: set[int]) -> Callable[[frozenset[str]], float]:
