@@ -69,3 +69,20 @@ def test_the_policy_layer_refuses_and_audits_a_reader_without_the_audit_view(db_
         review = review_audit_log(s, load_default(), Actor.system("check"), limit=5)
         assert [(e.actor, e.outcome) for e in review.events] == [("ana@example.org", "denied")]
         assert review.verification.ok
+
+
+def test_the_trail_is_paged_fifty_events_at_a_time_with_the_total(client: TestClient, org_url: str) -> None:
+    with session_scope(org_url) as s:
+        for i in range(120):
+            audit.record(
+                s, "hr@example.org", "read_individual", "hris", subject=f"P{i}", purpose="development"
+            )
+    sign_in(client, ADMIN)
+    first = client.get("/audit", params={"subject": ""}).text
+    assert "1–50 of 120 events (page 1 of 3)" in first
+    assert ">P119<" in first and ">P70<" in first and ">P69<" not in first
+    assert 'href="/audit?subject=&amp;page=2" rel="next"' in first and 'rel="prev"' not in first
+    last = client.get("/audit", params={"page": 3}).text
+    assert "101–121 of 121 events (page 3 of 3)" in last  # reading the first page is an event too
+    assert 'href="/audit?page=2" rel="prev"' in last and 'rel="next"' not in last
+    assert ">P0<" in last

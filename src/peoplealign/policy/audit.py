@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, event, func, insert, select, text, update
+from sqlalchemy import Connection, Row, Select, event, func, insert, select, text, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from peoplealign.errors import InvalidInputError
@@ -411,14 +411,24 @@ def query(
     subject: str | int | None = None,
     actor: str | None = None,
     limit: int = 100,
+    offset: int = 0,
 ) -> list[AuditEvent]:
-    """Newest first: a person's access log or one user's actions."""
-    stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    """Newest first: a person's access log or one user's actions; `offset` skips the newest."""
+    stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit).offset(offset)
+    return list(session.scalars(_matching(stmt, subject, actor)))
+
+
+def count(session: Session, *, subject: str | int | None = None, actor: str | None = None) -> int:
+    """How many events `query` pages through with the same filters."""
+    return int(session.scalar(_matching(select(func.count()).select_from(AuditEvent), subject, actor)) or 0)
+
+
+def _matching(stmt: Select[Any], subject: str | int | None, actor: str | None) -> Select[Any]:
     if subject is not None:
         stmt = stmt.where(AuditEvent.subject == str(subject))
     if actor is not None:
         stmt = stmt.where(AuditEvent.actor == actor.strip().lower())
-    return list(session.scalars(stmt))
+    return stmt
 
 
 def event_as_dict(row: AuditEvent) -> dict[str, Any]:

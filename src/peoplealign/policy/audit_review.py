@@ -29,11 +29,13 @@ class AuditReview:
     verification: audit.VerifyResult
     actor_filter: str | None
     subject_filter: str | None
+    total: int  # matching events in the whole log, of which `events` is one page
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "verification": self.verification.as_dict(),
             "filters": {"actor": self.actor_filter, "subject": self.subject_filter},
+            "total": self.total,
             "events": [audit.event_as_dict(e) for e in self.events],
         }
 
@@ -51,10 +53,11 @@ def review_audit_log(
     actor_filter: str | None = None,
     subject_filter: str | None = None,
     limit: int = 100,
+    offset: int = 0,
 ) -> AuditReview:
     """The newest events (optionally of one actor or about one subject) and whether the chain holds."""
     actor_filter, subject_filter = _clean(actor_filter), _clean(subject_filter)
-    detail = {"actor": actor_filter, "subject": subject_filter, "limit": limit}
+    detail = {"actor": actor_filter, "subject": subject_filter, "limit": limit, "offset": offset}
     if AUDIT_VIEW not in charter.views_for(actor.roles):
         roles = ", ".join(sorted(actor.roles)) or "none"
         decision = Decision(
@@ -65,7 +68,10 @@ def review_audit_log(
         deny(session, actor, ACTION, RESOURCE, PURPOSE, decision, detail=detail)
     if not 1 <= limit <= MAX_EVENTS:
         raise InvalidInputError(f"limit must be between 1 and {MAX_EVENTS}, not {limit}")
-    events = audit.query(session, actor=actor_filter, subject=subject_filter, limit=limit)
+    if offset < 0:
+        raise InvalidInputError(f"offset must not be negative, not {offset}")
+    events = audit.query(session, actor=actor_filter, subject=subject_filter, limit=limit, offset=offset)
+    total = audit.count(session, actor=actor_filter, subject=subject_filter)
     verification = audit.verify(session)
     audit.record(
         session,
@@ -75,4 +81,4 @@ def review_audit_log(
         purpose=PURPOSE,
         detail={**detail, "events": len(events), "chain_ok": verification.ok},
     )
-    return AuditReview(events, verification, actor_filter, subject_filter)
+    return AuditReview(events, verification, actor_filter, subject_filter, total)

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.audit_review import MAX_EVENTS, review_audit_log
 from peoplealign.web.deps import CurrentCharter, DbSession, require_view
+from peoplealign.web.paging import PAGE_SIZE, page_of
 from peoplealign.web.templating import render
 
 router = APIRouter()
@@ -29,12 +30,19 @@ def audit_page(
     charter: CurrentCharter,
     actor_filter: ActorFilter = None,
     subject: SubjectFilter = None,
-    limit: Limit = 100,
+    page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
     review = review_audit_log(
-        session, charter, actor, actor_filter=actor_filter, subject_filter=subject, limit=limit
+        session,
+        charter,
+        actor,
+        actor_filter=actor_filter,
+        subject_filter=subject,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
     )
-    return render(request, "audit.html", {"title": "Audit trail", "review": review, "limit": limit})
+    listed = page_of(request, review.events, page, review.total)
+    return render(request, "audit.html", {"title": "Audit trail", "review": review, "page": listed})
 
 
 @router.get("/api/v1/audit-events", tags=["audit"])

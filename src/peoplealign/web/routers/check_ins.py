@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from peoplealign.decisions.check_ins import create_check_in, set_shared
@@ -17,6 +17,7 @@ from peoplealign.policy.actor import Actor
 from peoplealign.policy.check_in_access import CheckInAccess
 from peoplealign.web.charter_rules import views_for_roles
 from peoplealign.web.deps import CurrentCharter, DbSession, require_view
+from peoplealign.web.paging import paginate
 from peoplealign.web.templating import render
 
 router = APIRouter()
@@ -31,6 +32,7 @@ def check_ins_page(
     actor: CheckInActor,
     charter: CurrentCharter,
     saved: int | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
     access = CheckInAccess(session, actor, charter)
     prompts = (
@@ -43,7 +45,7 @@ def check_ins_page(
         "check_ins.html",
         {
             "title": "Check-ins",
-            "check_ins": access.visible(),
+            "check_ins": paginate(request, access.visible(), page),
             "reports": access.direct_reports(),
             "prompts": prompts,
             "today": dt.date.today().isoformat(),

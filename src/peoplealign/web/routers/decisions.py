@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -25,6 +25,7 @@ from peoplealign.policy.actor import Actor
 from peoplealign.policy.decision_access import decision, decisions
 from peoplealign.web.charter_rules import views_for_roles
 from peoplealign.web.deps import CurrentActor, CurrentCharter, DbSession, require_view
+from peoplealign.web.paging import paginate
 from peoplealign.web.problems import AccessDenied
 from peoplealign.web.templating import render
 
@@ -67,19 +68,24 @@ def queue_page(
     charter: CurrentCharter,
     done: int | None = None,
     kind: str | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
     items = recommendation_queue(session, charter, actor, include_closed=True)
     counts = Counter(i.kind for i in items if i.status in ACTIVE_STATUSES)
     shown = [i for i in items if kind is None or i.kind == kind]
     active = [i for i in shown if i.status in ACTIVE_STATUSES]
     closed = [i for i in shown if i.status not in ACTIVE_STATUSES]
+    listed = paginate(request, [*active, *closed], page)
     return render(
         request,
         "decisions_queue.html",
         {
             "title": "Recommendation queue",
-            "active": active,
-            "closed": closed,
+            "active": [i for i in listed.items if i.status in ACTIVE_STATUSES],
+            "closed": [i for i in listed.items if i.status not in ACTIVE_STATUSES],
+            "active_total": len(active),
+            "closed_total": len(closed),
+            "page": listed,
             "done": done,
             "kind": kind,
             "counts": sorted(counts.items()),
