@@ -186,8 +186,10 @@ class CheckInAccess:
 
         if self.actor.person_id is None or not self._may_read_records():
             return []
-        people = PersonalData(self.session, self.actor, PURPOSE, self.charter).people()
+        people = PersonalData(self.session, self.actor, PURPOSE, self.charter).people(
+            manager_id=self.actor.person_id
+        )
         return sorted(
-            ((str(p["hris_id"]), str(p["name"])) for p in people if p["manager_id"] == self.actor.person_id),
+            ((str(p["hris_id"]), str(p["name"])) for p in people),
             key=lambda pair: pair[1],
         )

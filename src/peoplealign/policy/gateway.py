@@ -564,8 +564,11 @@ class PersonalData:
         )
         return record
 
-    def people(self, org_unit_code: str | None = None, include_exited: bool = False) -> list[dict[str, Any]]:
-        """Records of everyone in the actor's scope (a manager: their subtree), fields per the charter."""
+    def people(
+        self, org_unit_code: str | None = None, include_exited: bool = False, manager_id: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Records of everyone in the actor's scope (a manager: their subtree), fields per the charter;
+        `manager_id` reads only that manager's direct reports (and audits only those)."""
         obligations = enforce(
             self.session, self.charter, self.actor, Action.READ_INDIVIDUAL, "hris", self.purpose
         )
@@ -576,6 +579,8 @@ class PersonalData:
             query = query.where(Person.id.in_(sorted(allowed)))
         if not include_exited:
             query = query.where(Person.exit_date.is_(None))
+        if manager_id is not None:
+            query = query.where(Person.manager_id == manager_id)
         if org_unit_code is not None:
             query = query.join(OrgUnit, OrgUnit.id == Person.org_unit_id).where(OrgUnit.code == org_unit_code)
         records = [self._shape(p, obligations) for p in self.session.scalars(query)]
