@@ -82,7 +82,7 @@ def _retention_tasks() -> list[asyncio.Task[object]]:
 
 
 def test_the_lifespan_starts_retention_only_when_asked_and_stops_it(sqlite_url: str) -> None:
-    app = create_app(sqlite_url, run_scheduled_jobs=True)
+    app = create_app(sqlite_url, run_scheduled_jobs=True, warm_caches=False)
     assert [(job.name, job.interval) for job in app.state.scheduled_jobs] == [("retention", 24 * 60 * 60)]
     with TestClient(app, base_url="https://testserver") as client:
         assert client.portal is not None

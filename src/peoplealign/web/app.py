@@ -29,6 +29,7 @@ from peoplealign.web.routers import town_hall as town_hall_pages
 from peoplealign.web.scheduled_jobs import retention_job, running
 from peoplealign.web.secret_key import load_secret_key
 from peoplealign.web.security_headers import SecurityHeadersMiddleware
+from peoplealign.web.warm_up import warm_up_job
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -60,14 +61,19 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(
-    db_url: str | None = None, *, secure_cookies: bool = True, run_scheduled_jobs: bool = False
+    db_url: str | None = None,
+    *,
+    secure_cookies: bool = True,
+    run_scheduled_jobs: bool = False,
+    warm_caches: bool | None = None,
 ) -> FastAPI:
     """The app for one database. The schema must already be current (`peoplealign serve` migrates).
 
     `secure_cookies=False` is only for plain-HTTP deployments that are not on localhost: browsers
     treat http://127.0.0.1 and http://localhost as secure, so Secure cookies work there.
     `run_scheduled_jobs=True` (what `peoplealign serve` and `up` use) enforces retention daily while
-    the app runs; tests leave it off."""
+    the app runs; tests leave it off. `warm_caches` (by default with the scheduled jobs) computes the
+    organisation-wide dashboards in the background after start-up and after each data change."""
     url = resolve_url(db_url)
     app = FastAPI(
         title="PeopleAlign",
@@ -85,6 +91,8 @@ def create_app(
     app.state.session_factory = session_factory(url)
     app.state.login_limiter = LoginRateLimiter()
     app.state.scheduled_jobs = (retention_job(app.state.session_factory),) if run_scheduled_jobs else ()
+    if run_scheduled_jobs if warm_caches is None else warm_caches:
+        app.state.scheduled_jobs += (warm_up_job(app.state.session_factory),)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         SessionMiddleware,
