@@ -100,9 +100,12 @@ def test_the_demo_manager_explains_the_sprint_on_the_context_page(detected: str)
         token = _sign_in(client, manager)
         page = client.get("/context")
         assert page.status_code == 200 and "Waiting for your context (" in page.text
-        assert 'data-plotly-figure="series-' in page.text, "the flagged series is drawn"
-        assert all(week in page.text for week in sprint), "with the flagged weeks marked"
-        first = min(flags, key=lambda f: f.week_start)
+        first = min(flags, key=lambda f: (f.week_start, f.id))
+        assert f'hx-get="/context/{first.id}/series"' in page.text, "the flagged series loads after the page"
+        series = client.get(f"/context/{first.id}/series")
+        assert series.status_code == 200 and 'data-plotly-figure="series-' in series.text
+        assert all(week in series.text for week in sprint), "with the flagged weeks marked"
+        assert client.get("/context/999999/series").status_code == 404
         saved = client.post(
             f"/context/{first.id}",
             data={
@@ -118,9 +121,9 @@ def test_the_demo_manager_explains_the_sprint_on_the_context_page(detected: str)
         )
         assert saved.status_code == 200 and "brainstorming sprint" in saved.text
         explained = saved.text[saved.text.index('id="answered"') :]
-        figure = re.search(
-            r'<script type="application/json" id="series-[^"]+">(.*?)</script>', explained, re.S
-        )
+        assert f'hx-get="/context/{first.id}/series"' in explained
+        drawn = client.get(f"/context/{first.id}/series").text
+        figure = re.search(r'<script type="application/json" id="series-[^"]+">(.*?)</script>', drawn, re.S)
         assert figure is not None, "the explained episode is drawn with its context window"
         layout = json.loads(figure.group(1))["layout"]
         assert any(shape["type"] == "rect" for shape in layout["shapes"])

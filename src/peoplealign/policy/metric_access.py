@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peoplealign.errors import InvalidInputError
-from peoplealign.policy import audit
+from peoplealign.policy import audit, snapshots
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.aggregates import ORGANISATION, TEAM, Audience, Cell, Report, check_breakdown
 from peoplealign.policy.anonymity import (
@@ -35,7 +35,7 @@ from peoplealign.policy.anonymity import (
 )
 from peoplealign.policy.engine import Action, Decision, Obligations, deny, enforce
 from peoplealign.policy.population import UnitTree, load_unit_tree
-from peoplealign.policy.scope import Scope, manager_map, subtree
+from peoplealign.policy.scope import Scope, subtree
 from peoplealign.store.models import (
     ActivityWeek,
     CollaborationEdge,
@@ -495,7 +495,8 @@ class MetricData:
         key = str(me) if me is not None and me in people else None
         if obligations.scope is not Scope.OWN_SUBTREE:
             return Audience(obligations.scope, key)
-        team = subtree(manager_map(self.session), me) if me is not None else frozenset()
+        # Reporting lines once per data version, not once per week of a weekly read.
+        team = subtree(snapshots.managers(self.session), me) if me is not None else frozenset()
         return Audience(Scope.OWN_SUBTREE, key, frozenset(str(p) for p in team if p in people))
 
     def _audit(
@@ -602,8 +603,13 @@ class MetricData:
 
 def _rows_by_person(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """Row positions of each person's rows, so a cell's rows are gathered instead of filtered."""
-    positions = pd.Series(np.arange(len(frame)), index=frame["person_id"].astype("int64").astype(str))
-    return {str(key): group.to_numpy() for key, group in positions.groupby(level=0)}
+    if frame.empty:
+        return {}
+    people = frame["person_id"].astype("int64").to_numpy()
+    order = np.argsort(people, kind="stable")  # one sort and split: a pandas group per person costs 20x
+    starts = np.flatnonzero(np.diff(people[order])) + 1
+    firsts = people[order][np.concatenate(([0], starts))]
+    return {str(key): rows for key, rows in zip(firsts, np.split(order, starts), strict=True)}
 
 
 def _release(

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from peoplealign.errors import NotFoundError
 from peoplealign.metrics.annotations import CATEGORIES, annotate, annotations_of_anomalies
 from peoplealign.metrics.anomalies import episode_charts, episodes, list_anomalies
 from peoplealign.metrics.coaching import coaching_prompts, stored_prompts
@@ -36,32 +37,47 @@ def context_page(
 ) -> Response:
     flags = list_anomalies(session, actor, charter=charter)
     notes = annotations_of_anomalies(session, [f.id for f in flags])
-    requests = episodes([f for f in flags if f.status == "open"])
-    explained = episodes([f for f in flags if f.status == "explained"])[:EXPLAINED_CHARTS]
-    charts: dict[int, list[dict[str, Any]]] = {}
-    for chart in episode_charts(session, actor, [*requests, *explained], charter=charter):
-        figure = weekly_figure_json(
-            chart.series,
-            [chart.episode.first.org_unit_id],
-            chart.notes,
-            title=chart.label,
-            flagged=chart.flagged,
-        )
-        if figure is not None:
-            charts.setdefault(chart.episode.first.id, []).append({"chart": chart, "figure": figure})
     return render(
         request,
         "context.html",
         {
             "title": "Context requests",
-            "requests": requests,
-            "explained": [e for e in explained if e.first.id in charts],
-            "charts": charts,
+            "requests": episodes([f for f in flags if f.status == "open"]),
+            "explained": episodes([f for f in flags if f.status == "explained"])[:EXPLAINED_CHARTS],
             "answered": [(f, notes[f.id]) for f in flags if f.status != "open"],
             "categories": CATEGORIES,
             "saved": saved,
         },
     )
+
+
+@router.get("/context/{anomaly_id}/series", name="context_series", include_in_schema=False)
+def series_fragment(
+    request: Request, session: DbSession, actor: ContextActor, charter: CurrentCharter, anomaly_id: int
+) -> Response:
+    """The weekly series behind one episode (the flags of its team in consecutive weeks, with the same
+    status as this one), its flagged weeks and context: loaded after the page, because a weekly read
+    through the policy layer costs seconds at 5,000 people and the page must not wait for it."""
+    flags = list_anomalies(session, actor, charter=charter)
+    chosen = next((f for f in flags if f.id == anomaly_id), None)
+    if chosen is None:
+        raise NotFoundError(f"no flag {anomaly_id} among the flags you may read")
+    episode = next(e for e in episodes([f for f in flags if f.status == chosen.status]) if chosen in e.flags)
+    charts = [
+        {"chart": chart, "figure": figure}
+        for chart in episode_charts(session, actor, [episode], charter=charter)
+        if (
+            figure := weekly_figure_json(
+                chart.series,
+                [episode.first.org_unit_id],
+                chart.notes,
+                title=chart.label,
+                flagged=chart.flagged,
+            )
+        )
+        is not None
+    ]
+    return render(request, "_context_series.html", {"charts": charts, "categories": CATEGORIES})
 
 
 @router.post("/context/{anomaly_id}", include_in_schema=False)
