@@ -9,11 +9,16 @@ from typing import Annotated
 import typer
 
 from peoplealign.cli.common import (
+    AsOfOption,
+    AsOption,
     DbOption,
     FormatOption,
     OutputFormat,
     acting_actor,
+    acting_session,
+    day_of,
     emit_json,
+    emit_outcome,
     emit_table,
     prepared_db,
     with_user_errors,
@@ -26,14 +31,9 @@ coaching_app = typer.Typer(
     help="Coaching prompts for managers from team-level signals.", no_args_is_help=True
 )
 
-AsOption = Annotated[str, typer.Option("--as", help="Email of the user acting.")]
 JobAsOption = Annotated[
     str | None,
     typer.Option("--as", help="Email of the user running it (default: an audited system job)."),
-]
-AsOfOption = Annotated[
-    dt.datetime | None,
-    typer.Option("--as-of", formats=["%Y-%m-%d"], help="The day to look back from (default: today)."),
 ]
 
 
@@ -92,10 +92,9 @@ def list_command(
     """Flags of the teams you may see (a manager: the teams they answer for), with their context."""
     from peoplealign.metrics.annotations import annotations_of_anomalies
     from peoplealign.metrics.anomalies import list_anomalies
-    from peoplealign.store.engine import session_scope
 
-    with session_scope(prepared_db(db)) as session:
-        flags = list_anomalies(session, acting_actor(session, as_user), status=status)
+    with acting_session(db, as_user) as (session, actor):
+        flags = list_anomalies(session, actor, status=status)
         notes = annotations_of_anomalies(session, [f.id for f in flags])
     if output is OutputFormat.JSON:
         emit_json([{**f.as_dict(), "annotations": [a.as_dict() for a in notes[f.id]]} for f in flags])
@@ -143,12 +142,11 @@ def annotate_command(
 ) -> None:
     """Add context to a flag (or to a window of a team's signal); the flags it covers become explained."""
     from peoplealign.metrics.annotations import annotate
-    from peoplealign.store.engine import session_scope
 
-    with session_scope(prepared_db(db)) as session:
+    with acting_session(db, as_user) as (session, actor):
         done = annotate(
             session,
-            acting_actor(session, as_user),
+            actor,
             text=text,
             category=category,
             anomaly_id=anomaly,
@@ -178,10 +176,9 @@ def prompts(
 ) -> None:
     """Coaching prompts for the teams you may see (a manager: their own), each with its evidence."""
     from peoplealign.metrics.coaching import coaching_prompts
-    from peoplealign.store.engine import session_scope
 
-    with session_scope(prepared_db(db)) as session:
-        found = coaching_prompts(session, acting_actor(session, as_user), as_of.date() if as_of else None)
+    with acting_session(db, as_user) as (session, actor):
+        found = coaching_prompts(session, actor, day_of(as_of))
     if output is OutputFormat.JSON:
         emit_json([p.as_dict() for p in found])
         return
@@ -209,8 +206,5 @@ def publish(
 
     with session_scope(prepared_db(db)) as session:
         actor = Actor.system("coaching") if as_user is None else acting_actor(session, as_user)
-        created = publish_coaching(session, actor, as_of.date() if as_of else None)
-    if output is OutputFormat.JSON:
-        emit_json({"created": created})
-        return
-    typer.echo(f"{len(created)} new coaching recommendation(s).")
+        created = publish_coaching(session, actor, day_of(as_of))
+    emit_outcome(output, {"created": created}, f"{len(created)} new coaching recommendation(s).")

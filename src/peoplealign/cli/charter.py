@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from peoplealign.cli.common import (
+    AsOption,
     DbOption,
     FormatOption,
     OutputFormat,
@@ -24,8 +25,6 @@ app = typer.Typer(
     help="The People Alignment Charter: what data is used, why, by whom, and what is never done.",
     no_args_is_help=True,
 )
-
-AsOption = Annotated[str, typer.Option("--as", help="Email of the user acting (must exist).")]
 
 
 class StatementFormat(StrEnum):

@@ -1,7 +1,9 @@
-"""What every command shares: the `--db` and `--format` options, output and error handling."""
+"""What every command shares: the `--db`, `--format`, `--as` and report options, output and error
+handling, and the session acting as a named user."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -29,6 +31,28 @@ class OutputFormat(StrEnum):
 
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="text for people, json for machines.")]
 
+AsOption = Annotated[str, typer.Option("--as", help="Email of the user acting (every read is audited).")]
+AsOfOption = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--as-of", formats=["%Y-%m-%d"], help="The day the analysis looks back from (default: today)."
+    ),
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by", help="Up to two of department, org_unit, location, level, tenure_band (comma-separated)."
+    ),
+]
+SurveyOption = Annotated[
+    str | None, typer.Option("--survey", help="Survey id or code (default: the latest).")
+]
+
+
+def day_of(as_of: dt.datetime | None) -> dt.date | None:
+    """Click parses `--as-of` as a datetime; the analyses work on days."""
+    return as_of.date() if as_of is not None else None
+
 
 def emit_json(payload: Any) -> None:
     sys.stdout.write(json.dumps(payload, indent=2, default=str, ensure_ascii=False) + "\n")
@@ -44,6 +68,14 @@ def emit_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     Console().print(table)
+
+
+def emit_outcome(output: OutputFormat, payload: Any, message: str) -> None:
+    """A command that changes one record answers machines with the record and people with one line."""
+    if output is OutputFormat.JSON:
+        emit_json(payload)
+    else:
+        typer.echo(message)
 
 
 def fail(message: str, exit_code: int = 1) -> typer.Exit:
@@ -82,6 +114,15 @@ def with_user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
 
     return wrapper
+
+
+@contextmanager
+def acting_session(db: str | None, email: str) -> Iterator[tuple[Session, Actor]]:
+    """A session on the prepared database and the `--as` actor every policy-checked read names."""
+    from peoplealign.store.engine import session_scope
+
+    with session_scope(prepared_db(db)) as session:
+        yield session, acting_actor(session, email)
 
 
 def acting_actor(session: Session, email: str) -> Actor:

@@ -8,11 +8,13 @@ from typing import Annotated
 import typer
 
 from peoplealign.cli.common import (
+    AsOption,
     DbOption,
     FormatOption,
     OutputFormat,
-    acting_actor,
+    acting_session,
     emit_json,
+    emit_outcome,
     emit_table,
     prepared_db,
     with_user_errors,
@@ -22,8 +24,6 @@ app = typer.Typer(
     help="Recommendations become conversations, and career decisions are made by named humans.",
     no_args_is_help=True,
 )
-
-AsOption = Annotated[str, typer.Option("--as", help="Email of the user acting.")]
 
 
 def _date(text: str | None, option: str) -> dt.date | None:
@@ -51,12 +51,9 @@ def queue_command(
     individual flight-risk access, team rebalancing and coaching for a manager's own units."""
     from peoplealign.decisions.queue import recommendation_queue
     from peoplealign.policy.charter import active_charter
-    from peoplealign.store.engine import session_scope
 
-    with session_scope(prepared_db(db)) as session:
-        items = recommendation_queue(
-            session, active_charter(session), acting_actor(session, as_user), include_closed=include_closed
-        )
+    with acting_session(db, as_user) as (session, actor):
+        items = recommendation_queue(session, active_charter(session), actor, include_closed=include_closed)
         payload = [i.as_dict() for i in items]
     if output is OutputFormat.JSON:
         emit_json({"recommendations": payload})
@@ -90,23 +87,19 @@ def act_command(
     """Accept, dismiss (with a reason), snooze (to a date) or record the outcome of a recommendation."""
     from peoplealign.decisions.queue import act
     from peoplealign.policy.charter import active_charter
-    from peoplealign.store.engine import session_scope
 
-    with session_scope(prepared_db(db)) as session:
+    with acting_session(db, as_user) as (session, actor):
         item = act(
             session,
             active_charter(session),
-            acting_actor(session, as_user),
+            actor,
             recommendation_id,
             action,
             reason=reason,
             until=_date(until, "--until"),
             outcome=outcome,
         ).as_dict()
-    if output is OutputFormat.JSON:
-        emit_json(item)
-        return
-    typer.echo(f"recommendation {item['id']} is now {item['status']}")
+    emit_outcome(output, item, f"recommendation {item['id']} is now {item['status']}")
 
 
 @app.command("record")
@@ -194,23 +187,19 @@ def review_command(
     from peoplealign.decisions.career_decisions import review_decision
     from peoplealign.errors import InvalidInputError
     from peoplealign.policy.charter import active_charter
-    from peoplealign.store.engine import session_scope
 
     if confirm is None:
         raise InvalidInputError("say --confirm or --reject")
-    with session_scope(prepared_db(db)) as session:
+    with acting_session(db, as_user) as (session, actor):
         record = review_decision(
             session,
             active_charter(session),
-            acting_actor(session, as_user),
+            actor,
             decision_id,
             confirm=confirm,
             note=note,
         ).as_dict()
-    if output is OutputFormat.JSON:
-        emit_json(record)
-        return
-    typer.echo(f"decision {record['id']} is now {record['status'].replace('_', ' ')}")
+    emit_outcome(output, record, f"decision {record['id']} is now {record['status'].replace('_', ' ')}")
 
 
 @app.command("show")
@@ -225,12 +214,9 @@ def show_command(
     the person it is about and to roles with the decisions view."""
     from peoplealign.policy.charter import active_charter
     from peoplealign.policy.decision_access import decision
-    from peoplealign.store.engine import session_scope
 
-    with session_scope(prepared_db(db)) as session:
-        record = decision(
-            session, active_charter(session), acting_actor(session, as_user), decision_id
-        ).as_dict()
+    with acting_session(db, as_user) as (session, actor):
+        record = decision(session, active_charter(session), actor, decision_id).as_dict()
     if output is OutputFormat.JSON:
         emit_json(record)
         return

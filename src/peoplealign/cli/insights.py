@@ -11,13 +11,15 @@ from typing import Annotated
 import typer
 
 from peoplealign.cli.common import (
+    AsOfOption,
+    AsOption,
     DbOption,
     FormatOption,
     OutputFormat,
-    acting_actor,
+    acting_session,
+    day_of,
     emit_json,
     emit_table,
-    prepared_db,
     with_user_errors,
 )
 
@@ -27,11 +29,6 @@ roi_app = typer.Typer(
     help="People ROI: cost of attrition and cost avoided by initiatives.", no_args_is_help=True
 )
 
-AsOption = Annotated[str, typer.Option("--as", help="Email of the user the report is for.")]
-AsOfOption = Annotated[
-    dt.datetime | None,
-    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Day of the analysis (default: today)."),
-]
 RecommendOption = Annotated[
     bool,
     typer.Option("--recommend", help="Put the findings in the recommendation queue (once per finding)."),
@@ -39,7 +36,7 @@ RecommendOption = Annotated[
 
 
 def _day(as_of: dt.datetime | None) -> dt.date:
-    return as_of.date() if as_of is not None else dt.date.today()
+    return day_of(as_of) or dt.date.today()
 
 
 def _figure(value: float | None, pattern: str) -> str:
@@ -61,11 +58,10 @@ def gaps(
     recommendations for HR business partners."""
     from peoplealign.insights import skills
     from peoplealign.policy.workforce_access import WorkforceData
-    from peoplealign.store.engine import session_scope
 
-    with session_scope(prepared_db(db)) as session:
+    with acting_session(db, as_user) as (session, actor):
         purpose = skills.DEVELOPMENT_PURPOSE if recommend else skills.PLANNING_PURPOSE
-        reader = WorkforceData(session, acting_actor(session, as_user), purpose)
+        reader = WorkforceData(session, actor, purpose)
         report = skills.skill_gaps(reader, _day(as_of))
         created = skills.recommend_development(reader, report) if recommend else []
     if output is OutputFormat.JSON:
@@ -109,10 +105,9 @@ def wellbeing_report(
     their stress rose are flagged, and with --recommend get a team-level rebalance recommendation."""
     from peoplealign.insights import wellbeing
     from peoplealign.policy.workforce_access import WorkforceData
-    from peoplealign.store.engine import session_scope
 
-    with session_scope(prepared_db(db)) as session:
-        reader = WorkforceData(session, acting_actor(session, as_user), wellbeing.WELLBEING_PURPOSE)
+    with acting_session(db, as_user) as (session, actor):
+        reader = WorkforceData(session, actor, wellbeing.WELLBEING_PURPOSE)
         report = wellbeing.wellbeing_balance(reader, _day(as_of))
         created = wellbeing.recommend_rebalancing(reader, report) if recommend else []
     if output is OutputFormat.JSON:
@@ -157,12 +152,9 @@ def roi_report(
     its source) per department and org unit, and the cost avoided by initiatives people acted on,
     with a bootstrap interval. Only roles the charter opens the ROI view to may run it."""
     from peoplealign.insights import roi
-    from peoplealign.store.engine import session_scope
 
-    with session_scope(prepared_db(db)) as session:
-        report = roi.roi_report(
-            session, acting_actor(session, as_user), _day(as_of), seed=seed, samples=samples
-        )
+    with acting_session(db, as_user) as (session, actor):
+        report = roi.roi_report(session, actor, _day(as_of), seed=seed, samples=samples)
     if output is OutputFormat.JSON:
         emit_json(report.as_dict())
         return
@@ -218,10 +210,8 @@ def cost_model(
     organisation's own figures (analysts and administrators)."""
     from peoplealign.errors import InvalidInputError
     from peoplealign.insights.turnover_cost import load_cost_model, save_cost_model
-    from peoplealign.store.engine import session_scope
 
-    with session_scope(prepared_db(db)) as session:
-        actor = acting_actor(session, as_user)
+    with acting_session(db, as_user) as (session, actor):
         if set_file is None:
             model = load_cost_model(session)
         else:

@@ -10,9 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from peoplealign.cli.common import (
+    AsOption,
+    ByOption,
     DbOption,
     FormatOption,
     OutputFormat,
+    SurveyOption,
     acting_actor,
     emit_json,
     emit_table,
@@ -28,16 +31,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-AsOption = Annotated[str, typer.Option("--as", help="Email of the user the report is for.")]
-ByOption = Annotated[
-    str | None,
-    typer.Option(
-        "--by", help="Up to two of department, org_unit, location, level, tenure_band (comma-separated)."
-    ),
-]
-SurveyOption = Annotated[
-    str | None, typer.Option("--survey", help="Survey id or code (default: the latest).")
-]
 QuotesOption = Annotated[
     int,
     typer.Option(

@@ -3,20 +3,21 @@ the approved ones, read through the policy layer as a named user."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from peoplealign.cli.common import (
+    AsOfOption,
+    AsOption,
     DbOption,
     FormatOption,
     OutputFormat,
-    acting_actor,
+    acting_session,
+    day_of,
     emit_json,
+    emit_outcome,
     emit_table,
     prepared_db,
     with_user_errors,
@@ -25,7 +26,6 @@ from peoplealign.cli.common import (
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from peoplealign.policy.actor import Actor
     from peoplealign.store.models import MetricDefinition
 
 app = typer.Typer(
@@ -33,21 +33,12 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-AsOption = Annotated[str, typer.Option("--as", help="Email of the user acting.")]
 ParamOption = Annotated[
     list[str] | None, typer.Option("--param", help="A parameter as NAME=VALUE (repeatable).")
 ]
 WorkshopOption = Annotated[
     int | None, typer.Option("--workshop", help="Workshop id (default: the latest open workshop).")
 ]
-
-
-@contextmanager
-def _acting(db: str | None, email: str) -> Iterator[tuple[Session, Actor]]:
-    from peoplealign.store.engine import session_scope
-
-    with session_scope(prepared_db(db)) as session:
-        yield session, acting_actor(session, email)
 
 
 def _parameters(pairs: list[str] | None) -> dict[str, Any]:
@@ -129,13 +120,10 @@ def open_workshop(
     """Open a workshop (analysts): managers and individual contributors who will review metrics."""
     from peoplealign.metrics import workshops
 
-    with _acting(db, as_user) as (session, actor):
+    with acting_session(db, as_user) as (session, actor):
         workshop = workshops.open_workshop(session, actor, title, participants.split(","))
         found = {"workshop": workshop.id, "title": workshop.title, "participants": participants.split(",")}
-    if output is OutputFormat.JSON:
-        emit_json(found)
-        return
-    typer.echo(f"Workshop {found['workshop']} opened: {found['title']}")
+    emit_outcome(output, found, f"Workshop {found['workshop']} opened: {found['title']}")
 
 
 @app.command("propose")
@@ -166,13 +154,12 @@ def propose(
     else:
         assert measure is not None
         chosen = spec_for_measure(measure, key, _parameters(params))
-    with _acting(db, as_user) as (session, actor):
+    with acting_session(db, as_user) as (session, actor):
         row = workshops.propose(session, actor, _workshop_id(session, workshop), chosen)
         found = {"id": row.id, "key": row.key, "version": row.version, "parameters": row.parameters}
-    if output is OutputFormat.JSON:
-        emit_json(found)
-        return
-    typer.echo(f"Proposed {found['key']} version {found['version']} for review (id {found['id']}).")
+    emit_outcome(
+        output, found, f"Proposed {found['key']} version {found['version']} for review (id {found['id']})."
+    )
 
 
 @app.command("review")
@@ -196,7 +183,7 @@ def review(
     version and resets the votes."""
     from peoplealign.metrics import workshops
 
-    with _acting(db, as_user) as (session, actor):
+    with acting_session(db, as_user) as (session, actor):
         vote, current = workshops.review(
             session,
             actor,
@@ -228,7 +215,7 @@ def resolve(
     """Mark your own blocking objection to a metric in review as resolved."""
     from peoplealign.metrics import workshops
 
-    with _acting(db, as_user) as (session, actor):
+    with acting_session(db, as_user) as (session, actor):
         workshops.resolve_objection(session, actor, _in_review(session, key).id, note)
     typer.echo(f"Your objection to {key} is marked resolved.")
 
@@ -244,7 +231,7 @@ def status(
     """Every metric version of a workshop and where it stands against the charter's consensus rule."""
     from peoplealign.metrics import workshops
 
-    with _acting(db, as_user) as (session, actor):
+    with acting_session(db, as_user) as (session, actor):
         chosen = workshops.get_workshop(session, _workshop_id(session, workshop))
         workshops.require_access(session, actor, chosen)
         rows: list[dict[str, Any]] = [
@@ -298,7 +285,7 @@ def finalize(
     fewer than the charter's maximum of core KPIs are active."""
     from peoplealign.metrics import workshops
 
-    with _acting(db, as_user) as (session, actor):
+    with acting_session(db, as_user) as (session, actor):
         done = workshops.finalize(session, actor, _in_review(session, key).id)
         found: dict[str, Any] = {
             "key": done.definition.key,
@@ -325,7 +312,7 @@ def retire(
     """Take a metric off the dashboards (analysts); its history stays and a core KPI slot frees up."""
     from peoplealign.metrics import workshops
 
-    with _acting(db, as_user) as (session, actor):
+    with acting_session(db, as_user) as (session, actor):
         row = workshops.retire(session, actor, key)
         version = row.version
     typer.echo(f"{key} version {version} is retired.")
@@ -337,7 +324,7 @@ def close(as_user: AsOption, workshop: WorkshopOption = None, db: DbOption = Non
     """Close a workshop (analysts): no more proposals or votes; what was decided stays."""
     from peoplealign.metrics import workshops
 
-    with _acting(db, as_user) as (session, actor):
+    with acting_session(db, as_user) as (session, actor):
         closed = workshops.close_workshop(session, actor, _workshop_id(session, workshop))
         found = closed.id
     typer.echo(f"Workshop {found} is closed.")
@@ -381,24 +368,18 @@ def values(
         str | None, typer.Argument(help="One metric's key (default: every active metric).")
     ] = None,
     by: Annotated[str, typer.Option("--by", help="org_unit | department | organisation")] = "org_unit",
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Last day of the period, YYYY-MM-DD (default: today).")
-    ] = None,
+    as_of: AsOfOption = None,
     db: DbOption = None,
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Values of approved metrics per unit, as the user may see them: cells of fewer than k people,
     and cells that would reveal a small group by subtraction, are suppressed."""
-    from peoplealign.errors import InvalidInputError
     from peoplealign.metrics.dashboard import MetricPanel, panel_of, values_of
     from peoplealign.metrics.definitions import active_definitions, get_definition
 
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        raise InvalidInputError(f"--as-of {as_of!r}: expected a date YYYY-MM-DD") from None
+    day = day_of(as_of)
     grouping = "" if by == "organisation" else by
-    with _acting(db, as_user) as (session, actor):
+    with acting_session(db, as_user) as (session, actor):
         if key:
             # A metric asked for by name fails loudly (exit 3) when it cannot be computed.
             row = get_definition(session, key)

@@ -9,21 +9,20 @@ from typing import Annotated
 import typer
 
 from peoplealign.cli.common import (
+    AsOption,
     DbOption,
     FormatOption,
     OutputFormat,
-    acting_actor,
+    acting_session,
     emit_json,
+    emit_outcome,
     emit_table,
-    prepared_db,
     with_user_errors,
 )
 
 app = typer.Typer(
     help="What is held about you and who looked at it; correction requests.", no_args_is_help=True
 )
-
-AsOption = Annotated[str, typer.Option("--as", help="Email of the user acting.")]
 
 
 @app.command("export")
@@ -39,10 +38,9 @@ def export_command(
     requests), what the charter lets others see, and the access log of your record, as JSON."""
     from peoplealign.decisions.my_data import my_data
     from peoplealign.policy.charter import active_charter
-    from peoplealign.store.engine import session_scope
 
-    with session_scope(prepared_db(db)) as session:
-        payload = my_data(session, active_charter(session), acting_actor(session, as_user)).as_dict()
+    with acting_session(db, as_user) as (session, actor):
+        payload = my_data(session, active_charter(session), actor).as_dict()
     if output_file is None:
         emit_json(payload)
         return
@@ -64,17 +62,12 @@ def request_command(
     from peoplealign.policy.access_log import own_person
     from peoplealign.policy.charter import active_charter
     from peoplealign.policy.correction_access import request_correction
-    from peoplealign.store.engine import session_scope
 
-    with session_scope(prepared_db(db)) as session:
-        actor = acting_actor(session, as_user)
+    with acting_session(db, as_user) as (session, actor):
         view = request_correction(
             session, active_charter(session), actor, own_person(session, actor), field, value, reason
         ).as_dict()
-    if output is OutputFormat.JSON:
-        emit_json(view)
-        return
-    typer.echo(f"correction request {view['id']} sent to HR")
+    emit_outcome(output, view, f"correction request {view['id']} sent to HR")
 
 
 @app.command("corrections")
@@ -85,13 +78,9 @@ def corrections_command(
     """Open correction requests from employees, oldest first (HR partners)."""
     from peoplealign.policy.charter import active_charter
     from peoplealign.policy.correction_access import open_corrections
-    from peoplealign.store.engine import session_scope
 
-    with session_scope(prepared_db(db)) as session:
-        views = [
-            v.as_dict()
-            for v in open_corrections(session, active_charter(session), acting_actor(session, as_user))
-        ]
+    with acting_session(db, as_user) as (session, actor):
+        views = [v.as_dict() for v in open_corrections(session, active_charter(session), actor)]
     if output is OutputFormat.JSON:
         emit_json({"correction_requests": views})
         return
@@ -118,13 +107,7 @@ def resolve_command(
     """Resolve a correction request; the employee reads the note in their data."""
     from peoplealign.policy.charter import active_charter
     from peoplealign.policy.correction_access import resolve_correction
-    from peoplealign.store.engine import session_scope
 
-    with session_scope(prepared_db(db)) as session:
-        view = resolve_correction(
-            session, active_charter(session), acting_actor(session, as_user), request_id, status, note
-        ).as_dict()
-    if output is OutputFormat.JSON:
-        emit_json(view)
-        return
-    typer.echo(f"correction request {view['id']} {view['status']}")
+    with acting_session(db, as_user) as (session, actor):
+        view = resolve_correction(session, active_charter(session), actor, request_id, status, note).as_dict()
+    emit_outcome(output, view, f"correction request {view['id']} {view['status']}")

@@ -7,9 +7,12 @@ from typing import Annotated
 import typer
 
 from peoplealign.cli.common import (
+    AsOption,
+    ByOption,
     DbOption,
     FormatOption,
     OutputFormat,
+    SurveyOption,
     acting_actor,
     emit_json,
     emit_table,
@@ -27,17 +30,10 @@ SURVEY_PURPOSE = "survey_reporting"
 @app.command("survey")
 @with_user_errors
 def survey(
-    as_user: Annotated[str, typer.Option("--as", help="Email of the user the report is for.")],
+    as_user: AsOption,
     metric: Annotated[str, typer.Option("--metric", help="engagement | enps | favorability")] = "engagement",
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by", help="Up to two of department, org_unit, location, level, tenure_band (comma-separated)."
-        ),
-    ] = None,
-    survey_id: Annotated[
-        str | None, typer.Option("--survey", help="Survey id or code (default: the latest).")
-    ] = None,
+    by: ByOption = None,
+    survey_id: SurveyOption = None,
     db: DbOption = None,
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:

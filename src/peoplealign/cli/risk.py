@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from peoplealign.cli.common import (
+    AsOfOption,
+    AsOption,
     DbOption,
     FormatOption,
     OutputFormat,
-    acting_actor,
+    acting_session,
+    day_of,
     emit_json,
     emit_table,
     prepared_db,
@@ -133,26 +135,20 @@ def backtest(
     typer.echo(f"out-of-fold predictions written to {output}")
 
 
-AsOption = Annotated[str, typer.Option("--as", help="Email of the user acting (every read is audited).")]
-
-
 @app.command("train")
 @with_user_errors
 def train(
     as_user: AsOption,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Day to train and score as of (YYYY-MM-DD; default today).")
-    ] = None,
+    as_of: AsOfOption = None,
     db: DbOption = None,
     output_format: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Train on the organisation's history, score everyone employed, audit fairness and store a model
     card; the version is used (and stay interviews queued) only if the fairness gate passes."""
     from peoplealign.insights.risk_training import train_flight_risk
-    from peoplealign.store.engine import session_scope
 
-    with session_scope(prepared_db(db)) as session:
-        result = train_flight_risk(session, acting_actor(session, as_user), _day(as_of))
+    with acting_session(db, as_user) as (session, actor):
+        result = train_flight_risk(session, actor, day_of(as_of))
     if output_format is OutputFormat.JSON:
         emit_json(result.as_dict())
         return
@@ -245,11 +241,10 @@ def override(
     from peoplealign.insights.model_card import find_card, record_override
     from peoplealign.insights.risk_training import queue_stay_interviews
     from peoplealign.policy.risk_access import RISK_MODEL
-    from peoplealign.store.engine import session_scope
 
-    with session_scope(prepared_db(db)) as session:
+    with acting_session(db, as_user) as (session, actor):
         row = find_card(session, RISK_MODEL, version)
-        record_override(session, acting_actor(session, as_user), row, rationale)
+        record_override(session, actor, row, rationale)
         queued = queue_stay_interviews(session, row)
         payload = {
             "version": row.version,
@@ -283,12 +278,11 @@ def report(
     from peoplealign.errors import InvalidInputError
     from peoplealign.policy.charter import active_charter
     from peoplealign.policy.risk_access import PredictionAccess
-    from peoplealign.store.engine import session_scope
 
     if by not in ("department", "org_unit"):
         raise InvalidInputError(f"--by must be department or org_unit; got {by!r}")
-    with session_scope(prepared_db(db)) as session:
-        reader = PredictionAccess(session, acting_actor(session, as_user), active_charter(session))
+    with acting_session(db, as_user) as (session, actor):
+        reader = PredictionAccess(session, actor, active_charter(session))
         mean, high, version = reader.cells((by,))
         people = reader.individual(band="high") if individuals else []
         cells: list[dict[str, Any]] = [
@@ -353,14 +347,3 @@ def report(
                 for p in listed
             ],
         )
-
-
-def _day(text: str | None) -> dt.date | None:
-    from peoplealign.errors import InvalidInputError
-
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInputError(f"--as-of must be a date YYYY-MM-DD; got {text!r}") from None

@@ -7,13 +7,14 @@ from typing import Annotated, Any
 import typer
 
 from peoplealign.cli.common import (
+    AsOption,
     DbOption,
     FormatOption,
     OutputFormat,
-    acting_actor,
+    acting_session,
     emit_json,
+    emit_outcome,
     emit_table,
-    prepared_db,
     with_user_errors,
 )
 
@@ -21,8 +22,6 @@ app = typer.Typer(
     help="The town hall: the executives' organisation-wide numbers, published to everyone.",
     no_args_is_help=True,
 )
-
-AsOption = Annotated[str, typer.Option("--as", help="Email of the user acting.")]
 
 
 def _value(point: dict[str, Any]) -> str:
@@ -38,10 +37,9 @@ def show_command(as_user: AsOption, db: DbOption = None, output: FormatOption = 
     for every role), and per chart its stories and questions once enough different people wrote."""
     from peoplealign.decisions.town_hall import town_hall_with_posts
     from peoplealign.policy.charter import active_charter
-    from peoplealign.store.engine import session_scope
 
-    with session_scope(prepared_db(db)) as session:
-        payload = town_hall_with_posts(session, active_charter(session), acting_actor(session, as_user))
+    with acting_session(db, as_user) as (session, actor):
+        payload = town_hall_with_posts(session, active_charter(session), actor)
     if output is OutputFormat.JSON:
         emit_json(payload)
         return
@@ -79,13 +77,7 @@ def answer_command(
     """Answer a published story or question in public, as a leader (the executive role)."""
     from peoplealign.decisions.town_hall import answer_post
     from peoplealign.policy.charter import active_charter
-    from peoplealign.store.engine import session_scope
 
-    with session_scope(prepared_db(db)) as session:
-        post = answer_post(
-            session, active_charter(session), acting_actor(session, as_user), post_id, text
-        ).as_dict()
-    if output is OutputFormat.JSON:
-        emit_json(post)
-        return
-    typer.echo(f"answered town-hall post {post['id']}")
+    with acting_session(db, as_user) as (session, actor):
+        post = answer_post(session, active_charter(session), actor, post_id, text).as_dict()
+    emit_outcome(output, post, f"answered town-hall post {post['id']}")
