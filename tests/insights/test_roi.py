@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from insights_demo import DEMO_AS_OF
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -31,26 +29,21 @@ from peoplealign.policy.charter_document import CharterDocument, load_default
 from peoplealign.policy.engine import PolicyDenied
 from peoplealign.policy.scope import manager_map, subtree
 from peoplealign.policy.workforce_access import WorkforceData
-from peoplealign.store.engine import dispose_all, session_scope
+from peoplealign.store.engine import session_scope
 from peoplealign.store.models import AuditEvent, Recommendation, User
 
-DEMO_AS_OF = dt.date(2026, 11, 16)  # the as-of of the shared demo fixture
 EXECUTIVE = Actor("executive@test", frozenset({"executive"}))
 
 
 @pytest.fixture(scope="module")
-def demo(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def demo(demo: str) -> str:
     """The demo with three rebalancing recommendations acted on in March 2026."""
-    copy = tmp_path_factory.mktemp("roi") / "demo.db"
-    shutil.copyfile(demo_db_file, copy)
-    url = f"sqlite:///{copy}"
-    with session_scope(url) as session:
+    with session_scope(demo) as session:
         reader = WorkforceData(session, Actor("hr@test", frozenset({"hr_partner"})), "wellbeing")
         ids = recommend_rebalancing(reader, wellbeing_balance(reader, DEMO_AS_OF))
         for row in session.scalars(select(Recommendation).where(Recommendation.id.in_(ids[:3]))):
             row.status, row.acted_at = "done", dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
-    yield url
-    dispose_all()
+    return demo
 
 
 @pytest.fixture(scope="module")

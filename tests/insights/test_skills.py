@@ -4,13 +4,11 @@ cells are hidden, recommendations are idempotent and the charter refuses readers
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from insights_demo import DEMO_AS_OF
 from sqlalchemy import func, select
 
 from peoplealign.demo.stories import SETTING_KEY
@@ -18,19 +16,10 @@ from peoplealign.insights.skills import WORKING_LEVEL, recommend_development, sk
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.engine import PolicyDenied
 from peoplealign.policy.workforce_access import WorkforceData
-from peoplealign.store.engine import dispose_all, session_scope
+from peoplealign.store.engine import session_scope
 from peoplealign.store.models import AppSetting, AuditEvent, Recommendation
 
-DEMO_AS_OF = dt.date(2026, 11, 16)  # the as-of of the shared demo fixture
 ANALYST = Actor("analyst@test", frozenset({"analyst"}))
-
-
-@pytest.fixture(scope="module")
-def demo(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    copy = tmp_path_factory.mktemp("skills") / "demo.db"
-    shutil.copyfile(demo_db_file, copy)
-    yield f"sqlite:///{copy}"
-    dispose_all()
 
 
 @pytest.fixture(scope="module")

@@ -4,13 +4,11 @@ figures agree with pandas, hidden teams keep their reason, rebalancing is team-l
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from insights_demo import DEMO_AS_OF
 from sqlalchemy import select
 
 from peoplealign.demo.stories import SETTING_KEY
@@ -23,19 +21,10 @@ from peoplealign.insights.wellbeing import (
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.engine import PolicyDenied
 from peoplealign.policy.workforce_access import WorkforceData
-from peoplealign.store.engine import dispose_all, session_scope
+from peoplealign.store.engine import session_scope
 from peoplealign.store.models import AppSetting, OrgUnit, Person, Recommendation
 
-DEMO_AS_OF = dt.date(2026, 11, 16)  # the as-of of the shared demo fixture
 HR = Actor("hr_partner@test", frozenset({"hr_partner"}))
-
-
-@pytest.fixture(scope="module")
-def demo(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    copy = tmp_path_factory.mktemp("wellbeing") / "demo.db"
-    shutil.copyfile(demo_db_file, copy)
-    yield f"sqlite:///{copy}"
-    dispose_all()
 
 
 @pytest.fixture(scope="module")
