@@ -17,16 +17,8 @@ from peoplealign.policy import audit
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter_document import CharterDocument
 from peoplealign.policy.check_in_access import PURPOSE, RESOURCE, CheckInAccess, CheckInView
+from peoplealign.policy.text_intake import bounded_text
 from peoplealign.store.models import CheckIn
-
-MAX_FIELD = 4000
-
-
-def _text(value: str | None, what: str) -> str | None:
-    cleaned = (value or "").strip()
-    if len(cleaned) > MAX_FIELD:
-        raise InvalidInputError(f"{what} is {len(cleaned)} characters long; at most {MAX_FIELD} are kept")
-    return cleaned or None
 
 
 def create_check_in(
@@ -44,9 +36,9 @@ def create_check_in(
     access = CheckInAccess(session, actor, charter)
     employee = access.direct_report(employee_hris_id)
     fields = {
-        "notes": _text(notes, "notes"),
-        "goals": _text(goals, "goals"),
-        "feedback": _text(feedback, "feedback"),
+        "notes": bounded_text(notes, what="notes"),
+        "goals": bounded_text(goals, what="goals"),
+        "feedback": bounded_text(feedback, what="feedback"),
     }
     if not any(fields.values()):
         raise InvalidInputError("a check-in needs notes, goals or feedback")

@@ -19,6 +19,7 @@ from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter_document import CharterDocument
 from peoplealign.policy.engine import Action, Decision, deny, enforce
 from peoplealign.policy.scope import Scope
+from peoplealign.policy.text_intake import bounded_text
 from peoplealign.store.models import CorrectionRequest, Person, User
 
 PURPOSE = "administration"
@@ -62,13 +63,6 @@ def _view(session: Session, row: CorrectionRequest) -> CorrectionView:
     )
 
 
-def _bounded(text: str | None, what: str) -> str | None:
-    cleaned = (text or "").strip()
-    if len(cleaned) > MAX_TEXT:
-        raise InvalidInputError(f"{what} is {len(cleaned)} characters long; at most {MAX_TEXT} are kept")
-    return cleaned or None
-
-
 def request_correction(
     session: Session,
     charter: CharterDocument,
@@ -80,14 +74,14 @@ def request_correction(
 ) -> CorrectionView:
     """The actor's own request about their own record (the caller checked the link)."""
     enforce(session, charter, actor, Action.READ_OWN, "hris", OWN_PURPOSE, subject=person.hris_id)
-    what = _bounded(field, "the field")
+    what = bounded_text(field, what="the field", limit=MAX_TEXT)
     if what is None:
         raise InvalidInputError("say which information is wrong")
     row = CorrectionRequest(
         person_id=person.id,
         field=what[:100],
-        requested_value=_bounded(requested_value, "the correct value"),
-        reason=_bounded(reason, "the reason"),
+        requested_value=bounded_text(requested_value, what="the correct value", limit=MAX_TEXT),
+        reason=bounded_text(reason, what="the reason", limit=MAX_TEXT),
         status="open",
     )
     session.add(row)
@@ -165,7 +159,7 @@ def resolve_correction(
         raise InvalidInputError(f"resolve as accepted or rejected, not {status!r}")
     if row.status != "open":
         raise InvalidInputError(f"correction request {row.id} is already {row.status}")
-    note = _bounded(resolution, "the resolution")
+    note = bounded_text(resolution, what="the resolution", limit=MAX_TEXT)
     if note is None:
         raise InvalidInputError("tell the employee what was done (a resolution note is required)")
     row.status = status

@@ -16,16 +16,23 @@ from peoplealign.store.models import Person
 MAX_LENGTH = 4000
 
 
+def bounded_text(text: str | None, *, what: str, limit: int = MAX_LENGTH) -> str | None:
+    """The text stripped, None when empty. Too long is refused rather than cut, so nobody finds the
+    end of what they wrote silently gone."""
+    cleaned = (text or "").strip()
+    if len(cleaned) > limit:
+        raise InvalidInputError(f"{what} is {len(cleaned)} characters long; at most {limit} are kept")
+    return cleaned or None
+
+
 def redacted_text(session: Session, text: str | None, *, what: str, required: bool = True) -> str | None:
     """The text stripped and redacted; empty text is refused when `required`, else None."""
     from peoplealign.policy.redaction import Redactor
 
-    cleaned = (text or "").strip()
-    if not cleaned:
+    cleaned = bounded_text(text, what=what)
+    if cleaned is None:
         if required:
             raise InvalidInputError(f"{what} must not be empty")
         return None
-    if len(cleaned) > MAX_LENGTH:
-        raise InvalidInputError(f"{what} is {len(cleaned)} characters long; at most {MAX_LENGTH} are kept")
     names = session.scalars(select(Person.name)).all()
     return Redactor(directory_names=names).redact(cleaned)
