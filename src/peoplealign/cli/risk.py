@@ -27,6 +27,11 @@ app = typer.Typer(
 )
 
 
+ModelVersionOption = Annotated[
+    str | None, typer.Option("--version", help="Model version (default: the newest).")
+]
+
+
 def _columns(text: str | None) -> list[str]:
     return [c.strip() for c in (text or "").split(",") if c.strip()]
 
@@ -175,9 +180,7 @@ def train(
 @app.command("card")
 @with_user_errors
 def card(
-    version: Annotated[
-        str | None, typer.Option("--version", help="Model version (default: the newest).")
-    ] = None,
+    version: ModelVersionOption = None,
     db: DbOption = None,
     output_format: FormatOption = OutputFormat.TEXT,
 ) -> None:
@@ -231,9 +234,7 @@ def override(
     rationale: Annotated[
         str, typer.Option("--rationale", help="Why the version may be used despite failing.")
     ],
-    version: Annotated[
-        str | None, typer.Option("--version", help="Model version (default: the newest).")
-    ] = None,
+    version: ModelVersionOption = None,
     db: DbOption = None,
     output_format: FormatOption = OutputFormat.TEXT,
 ) -> None:
