@@ -2,10 +2,13 @@
 concurrent users → bench/results/web.json.
 
 The demo organisation (`generate_demo`, then `prepare_demo_site` as `peoplealign up` does) is built
-once and kept in bench/.cache/. The app runs in a uvicorn subprocess with one worker: aggregates are
-cached per process (`policy.snapshots`, the anonymity decisions), so one worker holds one copy, and on
-a 2-core machine the second core goes to the benchmark's own clients and the database; a second
-worker would only split the caches and the warm-up. Each persona signs in once; its pages come from
+once and kept in bench/.cache/. The app runs in a uvicorn subprocess, one worker by default
+(`--workers 2` writes web-2-workers.json): aggregates are cached per process (`policy.snapshots`,
+the anonymity decisions), so each worker computes and holds its own copy, and the page's one warm-up
+request reaches only one of them; on 2 cores the benchmark's clients compete for the same CPUs.
+On 2026-11-22, two workers halved the median page p95 (626 -> 261 ms) but their single-client floor
+was ~50 ms even for /healthz and the second worker's cold caches gave multi-second outliers.
+Each persona signs in once; its pages come from
 `NAV_ITEMS` filtered by the charter's views for its roles (so pages added later are measured too),
 minus tooling (`/docs`). After one warm-up request per page (its time is reported as `first_ms`),
 five requests one at a time give what the page itself costs (`alone_ms`, median), then `--clients`
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import socket
 import statistics
@@ -40,6 +44,7 @@ SEED = 7
 PERSONAS = ("employee", "manager", "hr_partner", "analyst", "executive", "admin")
 TOOLING = frozenset({"api_docs"})
 TARGET_P95_MS = 300.0
+URL_VARIABLE = "PEOPLEALIGN_BENCH_URL"
 ALONE_REQUESTS = 5  # one client, one request at a time: what the page itself costs, without queueing
 
 
@@ -95,14 +100,29 @@ def pages_for(url: str) -> dict[str, list[str]]:
     return found
 
 
-def serve(url: str, port: int) -> None:
-    import uvicorn
-
+def app_from_environment() -> Any:
+    """The app each worker process builds when there are several (uvicorn imports it by name)."""
     from peoplealign.web.app import create_app
 
     # Plain HTTP on loopback: the benchmark's client would not send Secure cookies back.
-    app = create_app(url, secure_cookies=False)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", workers=1)
+    return create_app(os.environ[URL_VARIABLE], secure_cookies=False)
+
+
+def serve(url: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    os.environ[URL_VARIABLE] = url
+    if workers == 1:
+        uvicorn.run(app_from_environment(), host="127.0.0.1", port=port, log_level="warning")
+    else:
+        uvicorn.run(
+            f"{Path(__file__).stem}:app_from_environment",
+            factory=True,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            workers=workers,
+        )
 
 
 def _free_port() -> int:
@@ -160,13 +180,14 @@ def measure(client: httpx.Client, path: str, clients: int, requests: int) -> dic
     }
 
 
-def run(employees: int, clients: int, requests: int) -> dict[str, Any]:
+def run(employees: int, clients: int, requests: int, workers: int) -> dict[str, Any]:
     url = database(employees)
     pages = pages_for(url)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [sys.executable, __file__, "--serve", url, "--port", str(port)], cwd=HERE.parent
+        [sys.executable, __file__, "--serve", url, "--port", str(port), "--workers", str(workers)],
+        cwd=HERE.parent,
     )
     rows: list[dict[str, Any]] = []
     try:
@@ -205,7 +226,7 @@ def run(employees: int, clients: int, requests: int) -> dict[str, Any]:
         "employees": employees,
         "clients": clients,
         "requests_per_page": requests,
-        "workers": 1,
+        "workers": workers,
         "target_p95_ms": TARGET_P95_MS,
         "baseline": {"page": "/healthz", **baseline},
         "pages": rows,
@@ -254,15 +275,22 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=48, help="requests per page")
     parser.add_argument("--serve", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="uvicorn worker processes (results of more than one: web-N-workers.json)",
+    )
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.port)
+        serve(args.serve, args.port, args.workers)
         return
-    result = run(args.employees, args.clients, args.requests)
+    result = run(args.employees, args.clients, args.requests, args.workers)
     print_table(result)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {RESULTS.relative_to(HERE.parent)}")
+    path = RESULTS if args.workers == 1 else RESULTS.with_name(f"web-{args.workers}-workers.json")
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {path.relative_to(HERE.parent)}")
 
 
 if __name__ == "__main__":
