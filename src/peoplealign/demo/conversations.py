@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from peoplealign.decisions.check_ins import create_check_in, set_shared
 from peoplealign.decisions.town_hall import answer_post, chart_posts, submit_post
-from peoplealign.demo.names import EMAIL_DOMAIN
+from peoplealign.demo.users import role_user
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter import active_charter
 from peoplealign.policy.check_in_access import CheckInAccess
@@ -60,7 +60,7 @@ CHECK_INS = (
 
 
 def _demo_actor(session: Session, role: str) -> Actor | None:
-    user = session.scalar(select(User).where(User.email == f"{role}@{EMAIL_DOMAIN}"))
+    user = role_user(session, role)
     return Actor.from_user(user) if user is not None else None
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from peoplealign.accounts.roles import ALL_ROLES
 from peoplealign.demo.names import EMAIL_DOMAIN
+from peoplealign.demo.users import role_user
 from peoplealign.metrics import workshops
 from peoplealign.metrics.definitions import spec_for_measure
 from peoplealign.policy.actor import Actor
@@ -22,15 +23,11 @@ OTHER_MANAGERS = 3
 ROLE_EMAILS = [f"{role}@{EMAIL_DOMAIN}" for role in ALL_ROLES]
 
 
-def _role_user(session: Session, role: str) -> User | None:
-    return session.scalar(select(User).where(User.email == f"{role}@{EMAIL_DOMAIN}"))
-
-
 def run_demo_workshop(session: Session) -> int | None:
     """The workshop's id, or None when it exists already or the demo logins are missing."""
     if session.scalar(select(Workshop.id).limit(1)) is not None:
         return None
-    analyst, manager, employee = (_role_user(session, r) for r in ("analyst", "manager", "employee"))
+    analyst, manager, employee = (role_user(session, r) for r in ("analyst", "manager", "employee"))
     if analyst is None or manager is None or employee is None:
         return None
     others = session.scalars(

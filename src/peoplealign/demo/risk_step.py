@@ -14,14 +14,14 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from peoplealign.demo.names import EMAIL_DOMAIN
 from peoplealign.demo.stories import SETTING_KEY
+from peoplealign.demo.users import role_user
 from peoplealign.errors import InvalidInputError
 from peoplealign.insights.model_card import record_override
 from peoplealign.insights.risk_training import queue_stay_interviews, train_flight_risk
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.risk_access import RISK_MODEL
-from peoplealign.store.models import AppSetting, ModelCard, User
+from peoplealign.store.models import AppSetting, ModelCard
 
 DEMO_OVERRIDE = (
     "Demo organisation only: the fairness gate refused this version (its high band follows tenure, "
@@ -34,10 +34,7 @@ def train_demo_flight_risk(session: Session) -> str | None:
     """The version trained now; None when the demo already has one, lacks its users or is too small."""
     if session.scalar(select(ModelCard.id).where(ModelCard.model_name == RISK_MODEL)) is not None:
         return None
-    analyst, executive = (
-        session.scalar(select(User).where(User.email == f"{role}@{EMAIL_DOMAIN}"))
-        for role in ("analyst", "executive")
-    )
+    analyst, executive = (role_user(session, role) for role in ("analyst", "executive"))
     if analyst is None or executive is None:
         return None
     setting = session.get(AppSetting, SETTING_KEY)

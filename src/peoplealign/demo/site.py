@@ -18,7 +18,7 @@ from peoplealign.demo.metric_workshop import run_demo_workshop
 from peoplealign.demo.names import EMAIL_DOMAIN
 from peoplealign.demo.risk_step import train_demo_flight_risk
 from peoplealign.demo.stories import SETTING_KEY
-from peoplealign.demo.users import DEMO_PASSWORD
+from peoplealign.demo.users import DEMO_PASSWORD, role_user
 from peoplealign.insights.proposals import propose_insight_recommendations
 from peoplealign.listening.ingest import ingest_comments
 from peoplealign.listening.scorer import CommentScorer
@@ -29,7 +29,7 @@ from peoplealign.policy.charter_document import default_yaml
 from peoplealign.policy.data_version import data_version
 from peoplealign.policy.readiness import Finding, assess
 from peoplealign.store.engine import session_scope
-from peoplealign.store.models import AppSetting, Charter, Person, User
+from peoplealign.store.models import AppSetting, Charter, Person
 
 Progress = Callable[[str], None]
 ANALYSED_KEY = "demo_analysed"
@@ -156,10 +156,7 @@ def _record_analysed(session: Session, steps: list[str]) -> None:
 def _approve_default_charter(session: Session) -> int | None:
     if session.scalar(select(Charter.id).where(Charter.status == "active")) is not None:
         return None
-    analyst, executive = (
-        session.scalar(select(User).where(User.email == f"{role}@{EMAIL_DOMAIN}"))
-        for role in ("analyst", "executive")
-    )
+    analyst, executive = (role_user(session, role) for role in ("analyst", "executive"))
     if analyst is None or executive is None:
         return None
     draft = charter_store.apply(session, default_yaml(), Actor.from_user(analyst), "default_charter.yaml")

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from peoplealign.accounts.passwords import hash_password
 from peoplealign.accounts.roles import Role, parse_roles
@@ -16,6 +18,7 @@ from peoplealign.demo.names import EMAIL_DOMAIN
 from peoplealign.demo.organisation import Organisation
 from peoplealign.demo.timeline import NEVER
 from peoplealign.errors import PeopleAlignError
+from peoplealign.store.models import User
 
 DEMO_PASSWORD = "peoplealign-demo"  # printed to the user on purpose: demo data only
 
@@ -79,3 +82,8 @@ def _first_with_role(org: Organisation, role: str) -> int:
         if r == role and left == NEVER:
             return i
     raise PeopleAlignError(f"the demo organisation has no current {role}")
+
+
+def role_user(session: Session, role: str) -> User | None:
+    """The demo's login for a role; None when the database holds no demo logins."""
+    return session.scalar(select(User).where(User.email == f"{role}@{EMAIL_DOMAIN}"))
