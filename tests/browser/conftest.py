@@ -4,13 +4,15 @@ is installed with apt when it is missing."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -86,6 +88,26 @@ def browser() -> Iterator[object]:
         launched = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture
+def sign_in(browser: Any, live_url: str) -> Callable[..., Any]:
+    """Opens a page signed in as a demo persona the way a person does it: the home page sends a
+    signed-out visitor to the sign-in form."""
+    from peoplealign.demo.names import EMAIL_DOMAIN
+    from peoplealign.demo.users import DEMO_PASSWORD
+
+    def open_as(role: str, width: int = 1280) -> Any:
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(f"{live_url}/")
+        assert "/login" in page.url, "signed-out visitors are sent to the sign-in page"
+        page.get_by_label("Email").fill(f"{role}@{EMAIL_DOMAIN}")
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+        page.wait_for_url(re.compile(r"/$"))
+        return page
+
+    return open_as
 
 
 @pytest.fixture(scope="session")

@@ -4,24 +4,17 @@ page from the navigation, read the top gap and open its evidence; then drill int
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from peoplealign.demo.names import EMAIL_DOMAIN
-from peoplealign.demo.users import DEMO_PASSWORD
-
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-def test_executive_reads_the_top_gap_and_its_evidence(browser: Any, live_url: str, screenshots: Path) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{live_url}/")
-    page.get_by_label("Email").fill(f"executive@{EMAIL_DOMAIN}")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
-    page.wait_for_url(re.compile(r"/$"))
+def test_executive_reads_the_top_gap_and_its_evidence(sign_in: Callable[..., Any], screenshots: Path) -> None:
+    page = sign_in("executive")
 
     page.locator("nav.main-nav").get_by_role("link", name="Alignment").click()
     page.wait_for_url(re.compile(r"/alignment$"))

@@ -4,24 +4,17 @@ sees it marked explained; then reads their coaching prompts."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from peoplealign.demo.names import EMAIL_DOMAIN
-from peoplealign.demo.users import DEMO_PASSWORD
-
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-def test_manager_adds_context_to_the_flagged_anomaly(browser: Any, live_url: str, screenshots: Path) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{live_url}/login")
-    page.get_by_label("Email").fill(f"manager@{EMAIL_DOMAIN}")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
-    page.wait_for_url(re.compile(r"/$"))
+def test_manager_adds_context_to_the_flagged_anomaly(sign_in: Callable[..., Any], screenshots: Path) -> None:
+    page = sign_in("manager")
     page.locator("nav").get_by_role("link", name="Context requests").click()
     page.wait_for_url(re.compile(r"/context"))
     waiting = page.get_by_role("heading", name=re.compile(r"Waiting for your context \(\d+\)"))

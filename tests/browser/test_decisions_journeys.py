@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,6 @@ import pytest
 from sqlalchemy import select
 
 from peoplealign.demo.names import EMAIL_DOMAIN
-from peoplealign.demo.users import DEMO_PASSWORD
 from peoplealign.store.engine import session_scope
 from peoplealign.store.models import Recommendation, User
 
@@ -43,20 +43,10 @@ def stay_interview(live_url: str, tmp_path_factory: pytest.TempPathFactory) -> s
     return TITLE
 
 
-def _sign_in(browser: Any, live_url: str, role: str) -> Any:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{live_url}/login")
-    page.get_by_label("Email").fill(f"{role}@{EMAIL_DOMAIN}")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
-    page.wait_for_url(re.compile(r"/$"))
-    return page
-
-
 def test_hr_partner_accepts_a_stay_interview_and_records_its_outcome(
-    browser: Any, live_url: str, screenshots: Path, stay_interview: str
+    sign_in: Callable[..., Any], screenshots: Path, stay_interview: str
 ) -> None:
-    page = _sign_in(browser, live_url, "hr_partner")
+    page = sign_in("hr_partner")
     page.get_by_role("link", name="Recommendations").click()
     page.wait_for_url(re.compile(r"/decisions/queue"))
     page.get_by_role("link", name=re.compile("stay interview")).click()
@@ -80,9 +70,9 @@ def test_hr_partner_accepts_a_stay_interview_and_records_its_outcome(
 
 
 def test_employee_reads_the_ethics_statement_sees_their_access_log_and_exports(
-    browser: Any, live_url: str, screenshots: Path, tmp_path: Path
+    sign_in: Callable[..., Any], screenshots: Path, tmp_path: Path
 ) -> None:
-    page = _sign_in(browser, live_url, "employee")
+    page = sign_in("employee")
     page.get_by_role("link", name=re.compile("ethics", re.I)).first.click()
     page.wait_for_url(re.compile(r"/ethics"))
     assert "Survey answers" in page.locator("main").inner_text()

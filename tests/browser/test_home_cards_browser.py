@@ -4,30 +4,18 @@ sideways scrolling, and a keyboard user reaches the skip link first and lands in
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from peoplealign.demo.names import EMAIL_DOMAIN
-from peoplealign.demo.users import DEMO_PASSWORD
-
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-def _home(browser: Any, live_url: str, role: str, width: int) -> Any:
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    page.goto(f"{live_url}/login")
-    page.get_by_label("Email").fill(f"{role}@{EMAIL_DOMAIN}")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
-    page.wait_for_url(re.compile(r"/$"))
-    return page
-
-
 @pytest.mark.parametrize("role", ["employee", "executive"])
-def test_cards_fit_a_phone(browser: Any, live_url: str, screenshots: Path, role: str) -> None:
-    page = _home(browser, live_url, role, width=390)
+def test_cards_fit_a_phone(sign_in: Callable[..., Any], screenshots: Path, role: str) -> None:
+    page = sign_in(role, width=390)
     cards = page.locator("li.card")
     assert cards.count() >= 3
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -39,8 +27,8 @@ def test_cards_fit_a_phone(browser: Any, live_url: str, screenshots: Path, role:
     page.close()
 
 
-def test_cards_share_rows_at_desktop_width(browser: Any, live_url: str, screenshots: Path) -> None:
-    page = _home(browser, live_url, "executive", width=1280)
+def test_cards_share_rows_at_desktop_width(sign_in: Callable[..., Any], screenshots: Path) -> None:
+    page = sign_in("executive", width=1280)
     first, second = (
         page.locator("li.card").nth(0).bounding_box(),
         page.locator("li.card").nth(1).bounding_box(),
@@ -51,9 +39,9 @@ def test_cards_share_rows_at_desktop_width(browser: Any, live_url: str, screensh
 
 
 def test_keyboard_users_reach_the_skip_link_first_and_land_in_the_content(
-    browser: Any, live_url: str
+    sign_in: Callable[..., Any], live_url: str
 ) -> None:
-    page = _home(browser, live_url, "manager", width=390)
+    page = sign_in("manager", width=390)
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.className")
     assert focused == "skip-link"

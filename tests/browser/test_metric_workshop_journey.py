@@ -4,29 +4,17 @@ still in review; the analyst's dashboard shows only the agreed metrics."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from peoplealign.demo.names import EMAIL_DOMAIN
-from peoplealign.demo.users import DEMO_PASSWORD
-
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-def _sign_in(browser: Any, live_url: str, role: str) -> Any:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{live_url}/login")
-    page.get_by_label("Email").fill(f"{role}@{EMAIL_DOMAIN}")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
-    page.wait_for_url(re.compile(r"/$"))
-    return page
-
-
-def test_manager_votes_in_a_workshop(browser: Any, live_url: str, screenshots: Path) -> None:
-    page = _sign_in(browser, live_url, "manager")
+def test_manager_votes_in_a_workshop(sign_in: Callable[..., Any], screenshots: Path) -> None:
+    page = sign_in("manager")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Workshops").click()
     page.wait_for_url(re.compile(r"/workshops$"))
     page.get_by_role("link", name="Core KPIs for next year").click()
@@ -44,8 +32,8 @@ def test_manager_votes_in_a_workshop(browser: Any, live_url: str, screenshots: P
     page.close()
 
 
-def test_analyst_dashboard_shows_agreed_metrics(browser: Any, live_url: str, screenshots: Path) -> None:
-    page = _sign_in(browser, live_url, "analyst")
+def test_analyst_dashboard_shows_agreed_metrics(sign_in: Callable[..., Any], screenshots: Path) -> None:
+    page = sign_in("analyst")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Metrics").click()
     page.wait_for_url(re.compile(r"/metrics$"), timeout=90_000)
     headings = page.locator("main h2").all_inner_texts()

@@ -4,35 +4,22 @@ the navigation the charter allows, and can open the Data Ethics Statement."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from peoplealign.demo.names import EMAIL_DOMAIN
-from peoplealign.demo.users import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 ROLES = ["employee", "manager", "hr_partner", "analyst", "executive", "admin"]
 
 
-def _sign_in(browser: Any, live_url: str, role: str, width: int = 1280) -> Any:
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    page.goto(f"{live_url}/")
-    assert "/login" in page.url, "signed-out visitors are sent to the sign-in page"
-    page.get_by_label("Email").fill(f"{role}@{EMAIL_DOMAIN}")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
-    page.wait_for_url(re.compile(r"/$"))
-    return page
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_persona_signs_in_and_reads_the_ethics_statement(
-    browser: Any, live_url: str, screenshots: Path, role: str
+    sign_in: Callable[..., Any], screenshots: Path, role: str
 ) -> None:
-    page = _sign_in(browser, live_url, role)
+    page = sign_in(role)
     main = page.locator("main")
     assert re.search(r"\d", main.inner_text()), "the home page shows real figures"
     page.screenshot(path=str(screenshots / f"home-{role}.png"), full_page=True)
@@ -47,16 +34,16 @@ def test_persona_signs_in_and_reads_the_ethics_statement(
     page.close()
 
 
-def test_home_works_at_phone_width(browser: Any, live_url: str, screenshots: Path) -> None:
-    page = _sign_in(browser, live_url, "manager", width=390)
+def test_home_works_at_phone_width(sign_in: Callable[..., Any], screenshots: Path) -> None:
+    page = sign_in("manager", width=390)
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, "no horizontal scrolling at phone width"
     page.screenshot(path=str(screenshots / "home-manager-phone.png"), full_page=True)
     page.close()
 
 
-def test_sign_out_ends_the_session(browser: Any, live_url: str) -> None:
-    page = _sign_in(browser, live_url, "analyst")
+def test_sign_out_ends_the_session(sign_in: Callable[..., Any], live_url: str) -> None:
+    page = sign_in("analyst")
     page.get_by_role("button", name=re.compile("sign out|log out", re.I)).click()
     page.goto(f"{live_url}/")
     assert "/login" in page.url
