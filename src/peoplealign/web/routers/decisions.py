@@ -25,7 +25,7 @@ from peoplealign.policy.actor import Actor
 from peoplealign.policy.decision_access import decision, decisions
 from peoplealign.web.charter_rules import views_for_roles
 from peoplealign.web.deps import CurrentActor, CurrentCharter, DbSession, require_view
-from peoplealign.web.paging import paginate
+from peoplealign.web.paging import PAGE_SIZE, paginate
 from peoplealign.web.problems import AccessDenied
 from peoplealign.web.templating import render
 
@@ -70,12 +70,16 @@ def queue_page(
     kind: str | None = None,
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
+    """After acting on a recommendation (`done`), the page that holds it, so the result is in view."""
     items = recommendation_queue(session, charter, actor, include_closed=True)
     counts = Counter(i.kind for i in items if i.status in ACTIVE_STATUSES)
     shown = [i for i in items if kind is None or i.kind == kind]
     active = [i for i in shown if i.status in ACTIVE_STATUSES]
     closed = [i for i in shown if i.status not in ACTIVE_STATUSES]
-    listed = paginate(request, [*active, *closed], page)
+    ordered = [*active, *closed]
+    if done is not None and "page" not in request.query_params:
+        page = next((n // PAGE_SIZE + 1 for n, item in enumerate(ordered) if item.id == done), page)
+    listed = paginate(request, ordered, page)
     return render(
         request,
         "decisions_queue.html",
