@@ -194,7 +194,8 @@ def fit_heads(training: pd.DataFrame, embeddings: StaticEmbeddings) -> ListenMod
     clauses, labels = _clause_corpus(*pros_cons_texts(training))
     sentiment = fit_sentiment(clauses, labels, embeddings)
     grams, dims = len(sentiment.ngram_index), embeddings.dims
-    # The scorer computes the tone head's features; the tone this placeholder head gives is unused.
+    # fit_tone reads the tone features through a scored model, so a zero tone head stands in for
+    # the one being fitted; nothing it outputs is used.
     silent = ToneModel(np.zeros(grams), np.zeros(grams), np.zeros(dims), np.zeros(dims), np.zeros(3), 0.0)
     model = ListenModel(
         MODEL_VERSION, embeddings, sentiment, silent, THEME_THRESHOLD, THEME_CONTEXT_WEIGHT, {}
