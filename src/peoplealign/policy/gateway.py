@@ -96,6 +96,37 @@ class CellCorrelation:
     reason: str | None
 
 
+def authorize_breakdown(
+    session: Session,
+    charter: Any,
+    actor: Actor,
+    purpose: str,
+    resource: str,
+    by: Sequence[str],
+    filters: Mapping[str, Any],
+    detail: Mapping[str, Any],
+    *,
+    scope: Scope | None = None,
+    public: Sequence[str] = (),
+) -> Obligations:
+    """The one check every aggregate read passes before anything is read: the source and the
+    purpose (charter), then the breakdown for the audience's scope (`scope` overrides the actor's
+    own); `public` dimensions are open to every scope. A refusal is audited and raised."""
+    obligations = enforce(session, charter, actor, Action.READ_AGGREGATE, resource, purpose, detail=detail)
+    checked = scope or obligations.scope
+    refused = check_breakdown(Audience(checked), by, filters, public)
+    if refused:
+        also = f" and breakdowns by {', '.join(public)}" if public else ""
+        decision = Decision(
+            False,
+            f"a {checked.value}-scope audience sees organisation-wide totals{also} only, "
+            f"not breakdowns by {', '.join(refused)}",
+            "audiences.*.scope",
+        )
+        deny(session, actor, Action.READ_AGGREGATE.value, resource, purpose, decision, detail=detail)
+    return obligations
+
+
 class PersonalData:
     """Reads of personal data on behalf of one actor for one purpose."""
 
@@ -122,38 +153,20 @@ class PersonalData:
         town_hall: bool = False,
         public: Sequence[str] = (),
     ) -> Obligations:
-        """Refuse before anything is read: the source, the purpose and the breakdown for the scope
-        (for a town-hall read, the narrowest scope, whatever the actor's own); `public` dimensions
-        are open to every scope."""
-        obligations = enforce(
+        """Refuse before anything is read (for a town-hall read, the breakdown is checked for the
+        narrowest scope, whatever the actor's own)."""
+        return authorize_breakdown(
             self.session,
             self.charter,
             self.actor,
-            Action.READ_AGGREGATE,
-            resource,
             self.purpose,
-            detail=detail,
+            resource,
+            by,
+            filters,
+            detail,
+            scope=Scope.SELF if town_hall else None,
+            public=public,
         )
-        scope = Scope.SELF if town_hall else obligations.scope
-        refused = check_breakdown(Audience(scope), by, filters, public)
-        if refused:
-            also = f" and breakdowns by {', '.join(public)}" if public else ""
-            decision = Decision(
-                False,
-                f"a {scope.value}-scope audience sees organisation-wide totals{also} only, "
-                f"not breakdowns by {', '.join(refused)}",
-                "audiences.*.scope",
-            )
-            deny(
-                self.session,
-                self.actor,
-                Action.READ_AGGREGATE.value,
-                resource,
-                self.purpose,
-                decision,
-                detail=detail,
-            )
-        return obligations
 
     def _audience(self, obligations: Obligations, keys_of_people: Mapping[int, str]) -> Audience:
         """A manager's team is their reporting subtree; without a linked person there is none."""

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from peoplealign.errors import InvalidInputError
 from peoplealign.policy import audit, snapshots
 from peoplealign.policy.actor import Actor
-from peoplealign.policy.aggregates import ORGANISATION, TEAM, Audience, Cell, Report, check_breakdown
+from peoplealign.policy.aggregates import ORGANISATION, TEAM, Audience, Cell, Report
 from peoplealign.policy.anonymity import (
     REASON_SMALL,
     Member,
@@ -33,7 +33,8 @@ from peoplealign.policy.anonymity import (
     StableSizes,
     release_for,
 )
-from peoplealign.policy.engine import Action, Decision, Obligations, deny, enforce
+from peoplealign.policy.engine import Action, Obligations
+from peoplealign.policy.gateway import authorize_breakdown
 from peoplealign.policy.population import UnitTree, load_unit_tree
 from peoplealign.policy.scope import Scope, subtree
 from peoplealign.store.models import (
@@ -378,33 +379,9 @@ class MetricData:
     def _authorize(self, resource: str, by: str, detail: Mapping[str, Any]) -> Obligations:
         if by not in ("", *GROUPINGS):
             raise InvalidInputError(f"metrics are grouped by {' or '.join(GROUPINGS)}, not {by!r}")
-        obligations = enforce(
-            self.session,
-            self.charter,
-            self.actor,
-            Action.READ_AGGREGATE,
-            resource,
-            self.purpose,
-            detail=detail,
+        return authorize_breakdown(
+            self.session, self.charter, self.actor, self.purpose, resource, [by] if by else [], {}, detail
         )
-        breakdown = [by] if by else []
-        if check_breakdown(Audience(obligations.scope), breakdown, {}):
-            decision = Decision(
-                False,
-                f"a {obligations.scope.value}-scope audience sees organisation-wide totals only, "
-                f"not {by} cells",
-                "audiences.*.scope",
-            )
-            deny(
-                self.session,
-                self.actor,
-                Action.READ_AGGREGATE.value,
-                resource,
-                self.purpose,
-                decision,
-                detail=detail,
-            )
-        return obligations
 
     def _usual_sizes(self, rows: pd.DataFrame) -> StableSizes:
         """Each cell's mean weekly count over a read (one row per person and week): when one of two
