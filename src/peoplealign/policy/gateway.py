@@ -36,7 +36,7 @@ from peoplealign.policy.aggregates import (
 from peoplealign.policy.anonymity import Member
 from peoplealign.policy.engine import Action, Decision, Obligations, deny, enforce
 from peoplealign.policy.population import dimensions, load_person_facts, load_unit_tree
-from peoplealign.policy.scope import Scope, subtree, visible_people
+from peoplealign.policy.scope import Scope, visible_people
 from peoplealign.store.models import Comment, CommentTheme, OrgUnit, Person, Question, Response, Survey
 
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ class PersonalData:
 
     def _subtree(self, person_id: int) -> frozenset[int]:
         if self._team is None:
-            self._team = subtree(snapshots.managers(self.session), person_id)
+            self._team = snapshots.team(self.session, person_id)
         return self._team
 
     def survey_cells(

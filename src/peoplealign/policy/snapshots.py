@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from peoplealign.policy.anonymity import Member
 from peoplealign.policy.data_version import data_version
 from peoplealign.policy.population import dimensions, load_person_facts, load_unit_tree
-from peoplealign.policy.scope import manager_map
+from peoplealign.policy.scope import below, direct_reports, manager_map
 from peoplealign.store.models import Person
 
 T = TypeVar("T")
@@ -108,3 +108,12 @@ def employed(session: Session, day: dt.date) -> Employed:
 def managers(session: Session) -> dict[int, int | None]:
     """Each person's manager: reporting lines for managers' subtrees."""
     return cached(session, "managers", lambda: manager_map(session))
+
+
+def team(session: Session, person_id: int) -> frozenset[int]:
+    """Everyone below a person in the reporting lines (`scope.subtree`), walked down the direct
+    reports index kept per data version: a team costs its own size, not a pass over everyone. The
+    teams themselves are not kept: the walk is cheap, and one entry per manager would crowd out the
+    populations and reports."""
+    reports = cached(session, "direct_reports", lambda: direct_reports(managers(session)))
+    return below(reports, person_id)

@@ -22,7 +22,7 @@ from peoplealign.policy import snapshots
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter_document import CharterDocument
 from peoplealign.policy.engine import Action, Decision, deny, enforce
-from peoplealign.policy.scope import Scope, subtree
+from peoplealign.policy.scope import Scope
 from peoplealign.store.models import OrgUnit, Person, User
 
 CONTEXT_VIEW = "context_requests"
@@ -85,7 +85,7 @@ def units_in_charge(session: Session, person_id: int | None) -> frozenset[int]:
     """Units whose accountable manager is this person or someone in their reporting subtree."""
     if person_id is None:
         return frozenset()
-    below = subtree(snapshots.managers(session), person_id) | {person_id}
+    below = snapshots.team(session, person_id) | {person_id}
     return frozenset(unit for unit, head in accountable_managers(session).items() if head in below)
 
 
