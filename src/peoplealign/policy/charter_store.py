@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from peoplealign.errors import InvalidInputError, NotFoundError, PeopleAlignError, PermissionDeniedError
-from peoplealign.policy import audit
+from peoplealign.policy import audit, snapshots
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter_document import CharterDocument, load_default, parse_yaml
 from peoplealign.policy.charter_loosening import loosenings
@@ -50,9 +50,16 @@ def document_of(row: Charter) -> CharterDocument:
 
 
 def active_charter(session: Session) -> CharterDocument:
-    """The charter in force: the approved active version, else the strict packaged default."""
-    row = session.scalar(select(Charter).where(Charter.status == "active"))
-    return load_default() if row is None else document_of(row)
+    """The charter in force: the approved active version, else the strict packaged default.
+
+    Every request asks for it, often several times, so it is kept as a snapshot: the data version
+    covers which version is active, and a stored version's document never changes."""
+
+    def load() -> CharterDocument:
+        row = session.scalar(select(Charter).where(Charter.status == "active"))
+        return load_default() if row is None else document_of(row)
+
+    return snapshots.cached(session, "active charter", load)
 
 
 def get_version(session: Session, version: int) -> Charter:

@@ -6,6 +6,12 @@ read (one statement of primary-key look-ups, about a millisecond): for each data
 and largest id (inserts move the largest, deletions of the oldest rows the smallest; import runs are
 rows too, so every import counts even when it only updates), the active charter, and a counter that
 code changing or deleting data outside an import (retention) bumps with `touch`.
+
+A page asks for it once per cached aggregate, a dozen times per request, so a session remembers its
+token until it writes or its transaction ends (`_forget`): within one transaction the answer could
+only change through the session's own writes, and on SQLite a transaction reads one snapshot anyway.
+On PostgreSQL another transaction's commit can land meanwhile; the request then keeps the token it
+started with, as it would if the commit had come a moment later.
 """
 
 from __future__ import annotations
@@ -14,14 +20,15 @@ import functools
 import hashlib
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, event, func, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from peoplealign.store.models import AppSetting, Base, Charter
 
 COUNTER_KEY = "data_version"
 # The audit trail grows with every read and user accounts are not aggregated: neither is data here.
 _IGNORED = frozenset({"audit_event", "user_account"})
+_MEMO_KEY = "peoplealign.data_version"
 
 
 @functools.cache
@@ -41,8 +48,28 @@ def _statement() -> Select[Any]:
 
 def data_version(session: Session) -> str:
     """The token for the data the session sees now (its own uncommitted writes included)."""
+    pending = session.new or session.dirty or session.deleted
+    if not pending and _MEMO_KEY in session.info:
+        return str(session.info[_MEMO_KEY])
     row = session.execute(_statement()).one()
-    return hashlib.sha256(repr(tuple(row)).encode()).hexdigest()[:32]
+    token = hashlib.sha256(repr(tuple(row)).encode()).hexdigest()[:32]
+    session.info[_MEMO_KEY] = token
+    return token
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, *_: Any) -> None:
+    session.info.pop(_MEMO_KEY, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_on_write(state: ORMExecuteState) -> None:
+    """Statements that change rows outside the unit of work (bulk inserts, updates, deletes)."""
+    if not state.is_select:
+        state.session.info.pop(_MEMO_KEY, None)
 
 
 def touch(session: Session) -> None:
