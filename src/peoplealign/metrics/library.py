@@ -691,8 +691,15 @@ def compute(
     chosen = measure(key)
     resolved = chosen.resolve(params)
     day = as_of or dt.date.today()
-    report = chosen.compute(MetricData(session, actor), resolved, by, day)
+    reader = MetricData(session, actor, computing=_computing(key, resolved))
+    report = chosen.compute(reader, resolved, by, day)
     return MeasureValues(chosen, resolved, by, day, report)
+
+
+def _computing(key: str, resolved: Mapping[str, Any]) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """What a measure's cell functions compute: the reads keep their cells under it, so a definition
+    with other parameters never gets another one's numbers."""
+    return key, tuple(sorted(resolved.items()))
 
 
 @dataclass(frozen=True)
@@ -733,7 +740,8 @@ def weekly_series(
             raise InvalidInputError(f"{measure_key} has no weekly series; weekly series exist for {weekly}")
         resolved = chosen.resolve(params)
         value_of = chosen.weekly(resolved)
-    reports = MetricData(session, actor).activity_weekly(value_of, by, start, end, label=measure_key)
+    reader = MetricData(session, actor, computing=_computing(measure_key, resolved))
+    reports = reader.activity_weekly(value_of, by, start, end, label=measure_key)
     return _series(measure_key, resolved, reports, lambda value: value)
 
 

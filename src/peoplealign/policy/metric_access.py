@@ -8,6 +8,11 @@ lattice, from `policy.anonymity`), calls the function only on released cells and
 
 People are placed in the unit they belonged to at the time of the data (rebuilt from internal
 moves), so a team's history is that team's, not the history of whoever is in it today.
+
+Dashboards ask the same questions request after request, and one metric over 5,000 people costs
+seconds. A reader told what its cell functions compute (`computing`: the measure and its resolved
+parameters) keeps each read's cells per data version, question and audience (`snapshots.cached`);
+authorisation and the audit event still happen on every read, only the computation is shared.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -57,6 +62,7 @@ GROUPINGS: tuple[str, ...] = ("department", "org_unit")
 
 Tables = Mapping[str, pd.DataFrame]
 CellValue = Callable[[Tables], float]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -130,11 +136,20 @@ class MetricData:
     """Reads for team-level metrics on behalf of one actor for one purpose."""
 
     def __init__(
-        self, session: Session, actor: Actor, purpose: str = METRIC_PURPOSE, charter: Any | None = None
+        self,
+        session: Session,
+        actor: Actor,
+        purpose: str = METRIC_PURPOSE,
+        charter: Any | None = None,
+        *,
+        computing: Hashable | None = None,
     ) -> None:
         self.session = session
         self.actor = actor
         self.purpose = purpose
+        # What the cell functions handed to this reader compute, as a hashable (a measure and its
+        # resolved parameters): without it (a function with side effects) every read computes afresh.
+        self.computing = computing
         if charter is None:
             from peoplealign.policy.charter import active_charter
 
@@ -158,13 +173,20 @@ class MetricData:
         that week. `value_of` receives {"activity": rows} for a released cell."""
         detail = {"metric": label, "by": by, "period": _period(start, end), "weekly": True}
         obligations = self._authorize("activity", by, detail)
-        rows = self._activity(start, end)
-        usual = self._usual_sizes(rows)
-        reports: dict[dt.date, UnitReport] = {}
-        for week, part in rows.groupby("week_start", sort=True):
-            reports[_as_date(week)] = self._report(
-                obligations, by, part, {"activity": part}, value_of, stable_sizes=usual
+
+        def compute() -> tuple[tuple[dt.date, UnitReport], ...]:
+            rows = self._activity(start, end)
+            usual = self._usual_sizes(rows)
+            return tuple(
+                (
+                    _as_date(week),
+                    self._report(obligations, by, part, {"activity": part}, value_of, stable_sizes=usual),
+                )
+                for week, part in rows.groupby("week_start", sort=True)
             )
+
+        weeks = self._kept(obligations, ("activity_weekly", label, by, start, end), value_of, compute)
+        reports = {week: _copy(report) for week, report in weeks}
         self._audit("activity", detail, obligations, reports.values())
         return reports
 
@@ -180,11 +202,15 @@ class MetricData:
         """One report over a window: people placed in their unit at the window's last week."""
         detail = {"metric": label, "by": by, "period": _period(start, end)}
         obligations = self._authorize("activity", by, detail)
-        rows = self._activity(start, end)
-        latest = rows.sort_values("week_start").drop_duplicates("person_id", keep="last")
-        report = self._report(obligations, by, latest, {"activity": rows}, value_of)
+
+        def compute() -> UnitReport:
+            rows = self._activity(start, end)
+            latest = rows.sort_values("week_start").drop_duplicates("person_id", keep="last")
+            return self._report(obligations, by, latest, {"activity": rows}, value_of)
+
+        report = self._kept(obligations, ("activity_period", label, by, start, end), value_of, compute)
         self._audit("activity", detail, obligations, [report])
-        return report
+        return _copy(report)
 
     def comment_themes(
         self,
@@ -200,6 +226,24 @@ class MetricData:
         k_comments writers (the charter's threshold for comments)."""
         detail = {"metric": label, "theme": theme, "by": by, "period": _period(start, end)}
         obligations = self._authorize("comments", by, detail)
+        report = self._kept(
+            obligations,
+            ("comment_themes", label, theme, by, start, end),
+            value_of,
+            lambda: self._comment_report(obligations, value_of, theme, by, start, end),
+        )
+        self._audit("comments", detail, obligations, [report])
+        return _copy(report)
+
+    def _comment_report(
+        self,
+        obligations: Obligations,
+        value_of: CellValue,
+        theme: str,
+        by: str,
+        start: dt.date | None,
+        end: dt.date | None,
+    ) -> UnitReport:
         query = (
             select(
                 Comment.person_id,
@@ -222,9 +266,7 @@ class MetricData:
         placed = self._history_units(rows, "created_on")
         rows["unit_id"] = rows["unit_id"].astype("float").fillna(placed)
         latest = rows.sort_values("created_on").drop_duplicates("person_id", keep="last")
-        report = self._report(obligations, by, latest, {"comments": rows}, value_of)
-        self._audit("comments", detail, obligations, [report])
-        return report
+        return self._report(obligations, by, latest, {"comments": rows}, value_of)
 
     def collaboration(
         self,
@@ -241,6 +283,23 @@ class MetricData:
         leaving the team, brokerage) can be computed, and only the cell's number leaves."""
         detail = {"metric": label, "by": by, "period": _period(start, end)}
         obligations = self._authorize("collaboration", by, detail)
+        report = self._kept(
+            obligations,
+            ("collaboration", label, by, start, end),
+            value_of,
+            lambda: self._collaboration_report(obligations, value_of, by, start, end),
+        )
+        self._audit("collaboration", detail, obligations, [report])
+        return _copy(report)
+
+    def _collaboration_report(
+        self,
+        obligations: Obligations,
+        value_of: CellValue,
+        by: str,
+        start: dt.date | None,
+        end: dt.date | None,
+    ) -> UnitReport:
         query = select(
             CollaborationEdge.source_person_id,
             CollaborationEdge.target_person_id,
@@ -269,9 +328,7 @@ class MetricData:
         def cell_value(tables: Tables) -> float:
             return value_of({"edges": edges, "members": tables["members"]})
 
-        report = self._report(obligations, by, members, {"members": members}, cell_value)
-        self._audit("collaboration", detail, obligations, [report])
-        return report
+        return self._report(obligations, by, members, {"members": members}, cell_value)
 
     def employment(
         self,
@@ -287,10 +344,14 @@ class MetricData:
         hire_date, exit_date, exit_reason, exit_regretted."""
         detail = {"metric": label, "by": by, "period": _period(start, end)}
         obligations = self._authorize("hris", by, detail)
-        people = self._people(start, end)
-        report = self._report(obligations, by, people, {"people": people}, value_of)
+
+        def compute() -> UnitReport:
+            people = self._people(start, end)
+            return self._report(obligations, by, people, {"people": people}, value_of)
+
+        report = self._kept(obligations, ("employment", label, by, start, end), value_of, compute)
         self._audit("hris", detail, obligations, [report])
-        return report
+        return _copy(report)
 
     def growth(
         self,
@@ -307,6 +368,23 @@ class MetricData:
         recorded for (of everyone for demand without a unit)."""
         detail = {"metric": label, "by": by, "period": _period(start, end)}
         obligations = self._authorize("skills", by, detail)
+        report = self._kept(
+            obligations,
+            ("growth", label, by, start, end),
+            value_of,
+            lambda: self._growth_report(obligations, value_of, by, start, end),
+        )
+        self._audit("skills", detail, obligations, [report])
+        return _copy(report)
+
+    def _growth_report(
+        self,
+        obligations: Obligations,
+        value_of: CellValue,
+        by: str,
+        start: dt.date | None,
+        end: dt.date | None,
+    ) -> UnitReport:
         people = self._people(start, end)
         ids = people["person_id"]
         moves = self._frame(
@@ -370,9 +448,7 @@ class MetricData:
             share = demand["unit_id"].map(shares).fillna(_ratio(len(mine), len(present)))
             return value_of({**cell, "demand": demand.assign(share=share)})
 
-        report = self._report(obligations, by, people, tables, cell_value)
-        self._audit("skills", detail, obligations, [report])
-        return report
+        return self._report(obligations, by, people, tables, cell_value)
 
     # --- policy ---------------------------------------------------------------------------------
 
@@ -382,6 +458,35 @@ class MetricData:
         return authorize_breakdown(
             self.session, self.charter, self.actor, self.purpose, resource, [by] if by else [], {}, detail
         )
+
+    def _kept(
+        self,
+        obligations: Obligations,
+        question: tuple[Hashable, ...],
+        value_of: CellValue,
+        compute: Callable[[], T],
+    ) -> T:
+        """`compute()` once per data version for the same question (read, label, breakdown, period;
+        a period open at the end means up to today), cell function and audience: the scope, k and
+        for a manager whose team it is. The function is named by what the reader computes and its
+        code, so two functions of one measure never share cells."""
+        if self.computing is None:
+            return compute()
+        *asked, start, end = question
+        team = self.actor.person_id if obligations.scope is Scope.OWN_SUBTREE else None
+        key = (
+            "metric_cells",
+            *asked,
+            start,
+            end or dt.date.today(),
+            self.computing,
+            value_of.__module__,
+            value_of.__qualname__,
+            obligations.scope.value,
+            obligations.k,
+            team,
+        )
+        return snapshots.cached(self.session, key, compute)
 
     def _usual_sizes(self, rows: pd.DataFrame) -> StableSizes:
         """Each cell's mean weekly count over a read (one row per person and week): when one of two
@@ -576,6 +681,11 @@ class MetricData:
         people["placed_on"] = people["exit_date"].where(~people["active_at_end"], last_day)
         people["unit_id"] = self._history_units(people, "placed_on").to_numpy()
         return people.reset_index(drop=True)
+
+
+def _copy(report: UnitReport) -> UnitReport:
+    """A reader's own copy of a kept report: the cached one stays as it was computed."""
+    return replace(report, cells=list(report.cells))
 
 
 def _rows_by_person(frame: pd.DataFrame) -> dict[str, np.ndarray]:

@@ -23,7 +23,7 @@ from peoplealign.alignment.organisation import organisation_overview
 from peoplealign.decisions.town_hall import town_hall
 from peoplealign.errors import PeopleAlignError
 from peoplealign.insights import wellbeing
-from peoplealign.metrics.dashboard import dashboard
+from peoplealign.metrics.dashboard import dashboard_view
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter import CharterDocument, active_charter
 from peoplealign.policy.data_version import data_version
@@ -45,7 +45,7 @@ WARMERS: dict[str, Warmer] = {
     "well-being": lambda session, actor, _: wellbeing.wellbeing_balance(
         WorkforceData(session, actor, wellbeing.WELLBEING_PURPOSE)
     ),
-    "metrics": lambda session, actor, _: dashboard(session, actor, as_of=dt.date.today()),
+    "metrics": lambda session, actor, _: dashboard_view(session, actor, as_of=dt.date.today()),
 }
 
 

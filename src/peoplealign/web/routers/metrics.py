@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from peoplealign.errors import InvalidInputError, NotFoundError
 from peoplealign.metrics import workshops
 from peoplealign.metrics.annotations import CATEGORIES
-from peoplealign.metrics.dashboard import dashboard, panel_context, values_of
+from peoplealign.metrics.dashboard import dashboard, dashboard_view
 from peoplealign.metrics.definitions import active_definitions, get_definition, spec_for_measure
 from peoplealign.metrics.library import MEASURES, measure
 from peoplealign.policy.actor import Actor
@@ -258,30 +258,26 @@ def metrics_page(
     charter: CurrentCharter,
     as_of: str | None = None,
 ) -> Response:
-    day = _as_of(as_of)
     panels: list[dict[str, Any]] = []
-    for panel in dashboard(session, actor, as_of=day):
-        if panel.values is None:
-            panels.append({"panel": panel})
+    for view in dashboard_view(session, actor, as_of=_as_of(as_of)):
+        values = view.panel.values
+        if values is None:
+            panels.append({"panel": view.panel})
             continue
-        total = panel.values.report.total
-        if total is None:
-            total = values_of(session, actor, panel.definition, by="", as_of=day).report.cells[0]
-        context = panel_context(session, actor, panel)
-        notes = [note for found in context.notes.values() for note in found]
+        notes = [note for found in view.context.notes.values() for note in found]
         weekly = None
-        if context.weekly is not None:
+        if view.context.weekly is not None:
             weekly = weekly_figure_json(
-                context.weekly,
-                sorted(context.notes),
+                view.context.weekly,
+                sorted(view.context.notes),
                 notes,
-                title=f"{panel.definition.name} ({panel.values.measure.unit})",
+                title=f"{view.panel.definition.name} ({values.measure.unit})",
             )
         panels.append(
             {
-                "panel": panel,
-                "total": total,
-                "figure": unit_figure_json(panel.values, context.notes),
+                "panel": view.panel,
+                "total": view.total,
+                "figure": unit_figure_json(values, view.context.notes),
                 "notes": notes,
                 "weekly": weekly,
             }
