@@ -6,11 +6,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from peoplealign.web.charts import BAR_COLOUR
+from peoplealign.web.charts import BAR_COLOUR, figure_json, layout
 
-FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 14}
 HIDDEN_COLOUR = "#d9d9d9"
 DIVERGING = [[0.0, "#b2182b"], [0.5, "#f7f7f7"], [1.0, "#2166ac"]]
+# ColorBrewer Blues, light to dark, spelled out: plotly.js's own "Blues" is a different, reversed scale.
+BLUES = [
+    [i / 8, colour]
+    for i, colour in enumerate(
+        (
+            "rgb(247,251,255)",
+            "rgb(222,235,247)",
+            "rgb(198,219,239)",
+            "rgb(158,202,225)",
+            "rgb(107,174,214)",
+            "rgb(66,146,198)",
+            "rgb(33,113,181)",
+            "rgb(8,81,156)",
+            "rgb(8,48,107)",
+        )
+    )
+]
+MARGIN = {"b": 48}
 
 
 def hidden_note(reason: str | None) -> str:
@@ -18,20 +35,18 @@ def hidden_note(reason: str | None) -> str:
     return f"hidden to protect anonymity: {reason or 'group too small'}"
 
 
-def _json(figure: Any) -> str:
-    # Inside a <script> element "</" would end it early; the JSON escape keeps the text identical.
-    return str(figure.to_json()).replace("<", "\\u003c")
-
-
-def _layout(figure: Any, height: int, **extra: Any) -> None:
-    base = {
-        "height": height,
-        "margin": {"l": 8, "r": 16, "t": 8, "b": 48},
-        "font": FONT,
-        "plot_bgcolor": "white",
-        "paper_bgcolor": "white",
+def _bars(
+    labels: Sequence[str], values: Sequence[float], order: Sequence[int], **trace: Any
+) -> dict[str, Any]:
+    """Horizontal bars in `order` (Plotly draws the first at the bottom)."""
+    return {
+        "type": "bar",
+        "x": [values[i] for i in order],
+        "y": [labels[i] for i in order],
+        "orientation": "h",
+        "textposition": "auto",
+        **trace,
     }
-    figure.update_layout(**{**base, **extra})
 
 
 def bar_figure_json(
@@ -40,50 +55,45 @@ def bar_figure_json(
     """Horizontal bars, largest at the top; `hover` is a Plotly template for one bar."""
     if not labels:
         return None
-    import plotly.graph_objects as go
-
     order = sorted(range(len(labels)), key=lambda i: values[i])
-    figure = go.Figure(
-        go.Bar(
-            x=[values[i] for i in order],
-            y=[labels[i] for i in order],
-            orientation="h",
-            marker_color=BAR_COLOUR,
-            text=[format(values[i], number_format) for i in order],
-            textposition="auto",
-            hovertemplate=hover + "<extra></extra>",
-        )
+    bars = _bars(
+        labels,
+        values,
+        order,
+        marker={"color": BAR_COLOUR},
+        text=[format(values[i], number_format) for i in order],
+        hovertemplate=hover + "<extra></extra>",
     )
-    axis = {"title": axis_title, "tickformat": number_format if number_format.endswith("%") else None}
-    _layout(figure, 120 + 32 * len(labels), xaxis=axis, yaxis={"automargin": True})
-    return _json(figure)
+    axis: dict[str, Any] = {"title": {"text": axis_title}}
+    if number_format.endswith("%"):
+        axis["tickformat"] = number_format
+    return figure_json(
+        [bars], layout(120 + 32 * len(labels), margin=MARGIN, xaxis=axis, yaxis={"automargin": True})
+    )
 
 
 def sentiment_bar_json(labels: Sequence[str], values: Sequence[float]) -> str | None:
     """Mean sentiment per row on a fixed -1..1 axis, red below zero and blue above."""
     if not labels:
         return None
-    import plotly.graph_objects as go
-
     order = sorted(range(len(labels)), key=lambda i: -values[i])
-    figure = go.Figure(
-        go.Bar(
-            x=[values[i] for i in order],
-            y=[labels[i] for i in order],
-            orientation="h",
-            marker_color=["#b2182b" if values[i] < 0 else "#2166ac" for i in order],
-            text=[f"{values[i]:+.2f}" for i in order],
-            textposition="auto",
-            hovertemplate="%{y}: %{x:+.2f}<extra></extra>",
-        )
+    bars = _bars(
+        labels,
+        values,
+        order,
+        marker={"color": ["#b2182b" if values[i] < 0 else "#2166ac" for i in order]},
+        text=[f"{values[i]:+.2f}" for i in order],
+        hovertemplate="%{y}: %{x:+.2f}<extra></extra>",
     )
-    _layout(
-        figure,
-        120 + 32 * len(labels),
-        xaxis={"title": "Mean sentiment (−1 negative … +1 positive)", "range": [-1, 1]},
-        yaxis={"automargin": True},
+    return figure_json(
+        [bars],
+        layout(
+            120 + 32 * len(labels),
+            margin=MARGIN,
+            xaxis={"title": {"text": "Mean sentiment (−1 negative … +1 positive)"}, "range": [-1, 1]},
+            yaxis={"automargin": True},
+        ),
     )
-    return _json(figure)
 
 
 def heatmap_json(
@@ -100,8 +110,6 @@ def heatmap_json(
     None when no cell is shown: a grey block says less than the page's sentence about it."""
     if not rows or not columns or all(v is None for row in values for v in row):
         return None
-    import plotly.graph_objects as go
-
     text = [[format(v, value_format) if v is not None else "hidden" for v in row] for row in values]
     hover = [
         [
@@ -110,31 +118,32 @@ def heatmap_json(
         ]
         for r, row, row_reasons in zip(rows, values, reasons, strict=True)
     ]
-    figure = go.Figure(
-        go.Heatmap(
-            z=[list(row) for row in values],
-            x=list(columns),
-            y=list(rows),
-            text=text,
-            texttemplate="%{text}",
-            hovertext=hover,
-            hoverinfo="text",
-            colorscale=DIVERGING if diverging else "Blues",
-            zmin=colour_range[0],
-            zmax=colour_range[1],
-            xgap=2,
-            ygap=2,
-            hoverongaps=True,
-        )
+    heatmap = {
+        "type": "heatmap",
+        "z": [list(row) for row in values],
+        "x": list(columns),
+        "y": list(rows),
+        "text": text,
+        "texttemplate": "%{text}",
+        "hovertext": hover,
+        "hoverinfo": "text",
+        "colorscale": DIVERGING if diverging else BLUES,
+        "zmin": colour_range[0],
+        "zmax": colour_range[1],
+        "xgap": 2,
+        "ygap": 2,
+        "hoverongaps": True,
+    }
+    return figure_json(
+        [heatmap],
+        layout(
+            160 + 30 * len(rows),
+            margin=MARGIN,
+            plot_bgcolor=HIDDEN_COLOUR,
+            xaxis={"side": "top", "tickangle": -30, "automargin": True},
+            yaxis={"automargin": True, "autorange": "reversed"},
+        ),
     )
-    _layout(
-        figure,
-        160 + 30 * len(rows),
-        plot_bgcolor=HIDDEN_COLOUR,
-        xaxis={"side": "top", "tickangle": -30, "automargin": True},
-        yaxis={"automargin": True, "autorange": "reversed"},
-    )
-    return _json(figure)
 
 
 def alignment_figure_json(
@@ -144,37 +153,33 @@ def alignment_figure_json(
     employees voice more than the priority gives."""
     if not names:
         return None
-    import plotly.graph_objects as go
-
-    figure = go.Figure(
-        [
-            go.Scatter(
-                x=[0, 1],
-                y=[0, 1],
-                mode="lines",
-                line={"dash": "dot", "color": "#888"},
-                hoverinfo="skip",
-                name="aligned",
-            ),
-            go.Scatter(
-                x=list(priorities),
-                y=list(concerns),
-                mode="markers+text",
-                text=list(names),
-                textposition="top center",
-                marker={"size": 14, "color": BAR_COLOUR},
-                hovertemplate=(
-                    "%{text}<br>priority weight %{x:.2f}<br>employee concern %{y:.2f}<extra></extra>"
-                ),
-                name="objectives",
-            ),
-        ]
+    diagonal = {
+        "type": "scatter",
+        "x": [0, 1],
+        "y": [0, 1],
+        "mode": "lines",
+        "line": {"dash": "dot", "color": "#888"},
+        "hoverinfo": "skip",
+        "name": "aligned",
+    }
+    objectives = {
+        "type": "scatter",
+        "x": list(priorities),
+        "y": list(concerns),
+        "mode": "markers+text",
+        "text": list(names),
+        "textposition": "top center",
+        "marker": {"size": 14, "color": BAR_COLOUR},
+        "hovertemplate": "%{text}<br>priority weight %{x:.2f}<br>employee concern %{y:.2f}<extra></extra>",
+        "name": "objectives",
+    }
+    return figure_json(
+        [diagonal, objectives],
+        layout(
+            420,
+            margin=MARGIN,
+            showlegend=False,
+            xaxis={"title": {"text": "Leadership priority (1 = top priority)"}, "range": [-0.05, 1.35]},
+            yaxis={"title": {"text": "Employee concern (1 = highest)"}, "range": [0, 1.15]},
+        ),
     )
-    _layout(
-        figure,
-        420,
-        showlegend=False,
-        xaxis={"title": "Leadership priority (1 = top priority)", "range": [-0.05, 1.35]},
-        yaxis={"title": "Employee concern (1 = highest)", "range": [0, 1.15]},
-    )
-    return _json(figure)
