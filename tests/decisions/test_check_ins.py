@@ -7,13 +7,17 @@ import datetime as dt
 
 import pytest
 from decisions_helpers import EMAILS, Org
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from peoplealign.decisions.check_ins import create_check_in, set_shared
 from peoplealign.errors import InvalidInputError, PermissionDeniedError
+from peoplealign.policy import data_version
 from peoplealign.policy.access_log import access_log
 from peoplealign.policy.check_in_access import CheckInAccess
 from peoplealign.policy.engine import PolicyDenied
 from peoplealign.store.engine import session_scope
+from peoplealign.store.models import AuditEvent, CheckIn, Person
 
 HELD = dt.date(2026, 11, 19)
 
@@ -89,3 +93,48 @@ def test_only_a_direct_manager_records_one(sqlite_org: Org) -> None:
         reports = CheckInAccess(session, sqlite_org.actors["manager"], charter).direct_reports()
         assert [h for h, _ in reports] == [f"P{i}" for i in range(1, 7)]
         assert CheckInAccess(session, sqlite_org.actors["employee"], charter).direct_reports() == []
+
+
+def _listed(org: Org, who: str) -> list[tuple[str, str]]:
+    with session_scope(org.url) as session:
+        return [
+            (v.employee_hris_id, v.role)
+            for v in CheckInAccess(session, org.actors[who], org.charter()).visible()
+        ]
+
+
+def _list_reads(org: Org, who: str) -> int:
+    with session_scope(org.url) as session:
+        return len(
+            session.scalars(
+                select(AuditEvent).where(AuditEvent.actor == EMAILS[who], AuditEvent.resource == "check_in")
+            ).all()
+        )
+
+
+def test_the_list_shows_shared_check_ins_up_the_reporting_line_only_and_audits_every_read(org: Org) -> None:
+    _create(org)
+    with session_scope(org.url) as session:
+        # The Apps lead becomes the Platform lead's manager: one level above the check-in.
+        session.execute(
+            update(Person).where(Person.id == org.person["P0"]).values(manager_id=org.person["A0"])
+        )
+        data_version.touch(session)
+    assert _listed(org, "manager") == [("P1", "manager")]
+    assert _listed(org, "employee") == [("P1", "employee")]
+    for outsider in ("apps_lead", "hr", "colleague"):
+        assert _listed(org, outsider) == []
+    with session_scope(org.url) as session:
+        set_shared(session, org.charter(), org.actors["employee"], _only_check_in(session), True)
+    assert _listed(org, "apps_lead") == [("P1", "shared")]
+    assert _listed(org, "hr") == [("P1", "shared")]
+    assert _listed(org, "colleague") == []
+    assert _listed(org, "manager") == [("P1", "manager")]
+    before = _list_reads(org, "apps_lead")
+    _listed(org, "apps_lead")
+    _listed(org, "apps_lead")
+    assert _list_reads(org, "apps_lead") == before + 2, "a repeated read is audited again"
+
+
+def _only_check_in(session: Session) -> int:
+    return int(session.scalars(select(CheckIn.id)).one())

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from peoplealign.errors import NotFoundError
@@ -104,30 +104,25 @@ class CheckInAccess:
         )
 
     def visible(self) -> list[CheckInView]:
-        """The actor's own check-ins (as manager or employee) and those shared with them, newest first."""
+        """The actor's own check-ins (as manager or employee) and those shared with them, newest first,
+        read in one query with their people in a second."""
         me = self.actor.person_id
-        own = (
-            list(
-                self.session.scalars(
-                    select(CheckIn).where(
-                        or_(CheckIn.manager_person_id == me, CheckIn.employee_person_id == me)
-                    )
+        readable: list[ColumnElement[bool]] = (
+            [] if me is None else [CheckIn.manager_person_id == me, CheckIn.employee_person_id == me]
+        )
+        reach = self._shared_reach()
+        if reach is None:
+            readable.append(CheckIn.shared_by_employee.is_(True))
+        elif reach - {me}:
+            readable.append(
+                and_(
+                    CheckIn.shared_by_employee.is_(True),
+                    CheckIn.employee_person_id.in_(sorted(reach - {me})),
                 )
             )
-            if me is not None
-            else []
-        )
-        named = self._load_people(own)  # held so the session's identity map keeps them for `_view`
-        views = [self._view(r, self._role(r) or "") for r in own]
-        reach = self._shared_reach()
-        if reach is None or reach:
-            query = select(CheckIn).where(CheckIn.shared_by_employee.is_(True))
-            if reach is not None:
-                query = query.where(CheckIn.employee_person_id.in_(sorted(p for p in reach if p != me)))
-            seen = {v.id for v in views}
-            shared = [r for r in self.session.scalars(query) if r.id not in seen]
-            named += self._load_people(shared)
-            views += [self._view(r, "shared") for r in shared]
+        rows = list(self.session.scalars(select(CheckIn).where(or_(*readable)))) if readable else []
+        named = self._load_people(rows)  # held so the session's identity map keeps them for `_view`
+        views = [self._view(r, self._role(r) or "shared") for r in rows]
         del named
         views.sort(key=lambda v: (v.held_on, v.id), reverse=True)
         self._audit(views, {"list": True})

@@ -13,7 +13,7 @@ Who may add context comes from the charter: the roles it opens the `context_requ
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -153,9 +153,13 @@ def readable_units(
     return frozenset()
 
 
-def unit_names(session: Session, unit_ids: set[int] | None = None) -> Mapping[int, tuple[str, str]]:
-    """Unit id -> (code, name): organisation structure, not personal data."""
-    query = select(OrgUnit.id, OrgUnit.code, OrgUnit.name)
-    if unit_ids is not None:
-        query = query.where(OrgUnit.id.in_(unit_ids))
-    return {int(r.id): (r.code, r.name) for r in session.execute(query)}
+def unit_names(session: Session, unit_ids: Iterable[int]) -> Mapping[int, tuple[str, str]]:
+    """Unit id -> (code, name): organisation structure, not personal data, so the whole table is kept
+    per data version (a few hundred rows) instead of being queried on every page."""
+
+    def load() -> dict[int, tuple[str, str]]:
+        rows = session.execute(select(OrgUnit.id, OrgUnit.code, OrgUnit.name))
+        return {int(r.id): (r.code, r.name) for r in rows}
+
+    names = snapshots.cached(session, "unit_names", load)
+    return {u: names[u] for u in unit_ids if u in names}
