@@ -17,6 +17,7 @@ from peoplealign.metrics.dashboard import dashboard, dashboard_view
 from peoplealign.metrics.definitions import active_definitions, get_definition, spec_for_measure
 from peoplealign.metrics.library import MEASURES, measure
 from peoplealign.policy.actor import Actor
+from peoplealign.policy.metric_access import UnitCell
 from peoplealign.store.models import MetricDefinition, Workshop
 from peoplealign.web.charter_rules import views_for_roles
 from peoplealign.web.deps import CurrentActor, CurrentCharter, DbSession, require_view
@@ -278,6 +279,7 @@ def metrics_page(
                 "panel": view.panel,
                 "total": view.total,
                 "figure": unit_figure_json(values, view.context.notes),
+                "rows": _unit_rows(values.report.cells),
                 "notes": notes,
                 "weekly": weekly,
             }
@@ -287,6 +289,16 @@ def metrics_page(
         "metrics.html",
         {"title": "Metrics", "panels": panels, "rule": charter.metric_consensus, "categories": CATEGORIES},
     )
+
+
+def _unit_rows(cells: list[UnitCell]) -> list[tuple[str, int | str, float | str, str]]:
+    """The per-unit table's rows as the values it prints: at 5,000 people a dashboard lists over a
+    thousand cells, and reading each cell's attributes in the template cost more than the rest of
+    the page."""
+    return [
+        (c.unit or "", "" if c.n is None else c.n, "" if c.value is None else c.value, c.reason or "")
+        for c in cells
+    ]
 
 
 @router.get("/metrics/definitions/{key}", name="metric_definition", include_in_schema=False)
