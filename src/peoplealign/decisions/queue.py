@@ -10,6 +10,7 @@ Which recommendations an actor sees, and may act on, is the charter's decision
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -20,7 +21,7 @@ from peoplealign.errors import InvalidInputError
 from peoplealign.policy import audit
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter_document import CharterDocument
-from peoplealign.policy.recommendation_access import RecommendationAccess, Visible
+from peoplealign.policy.recommendation_access import Listed, RecommendationAccess, Visible
 from peoplealign.policy.text_intake import redacted_text
 
 ACTIVE_STATUSES = ("open", "accepted", "snoozed")
@@ -69,7 +70,7 @@ class QueueItem:
 
     @classmethod
     def of(cls, visible: Visible) -> QueueItem:
-        row = visible.row
+        row, named = visible.row, visible.named
         return cls(
             id=row.id,
             kind=row.kind,
@@ -78,9 +79,9 @@ class QueueItem:
             evidence=dict(row.evidence or {}),
             model_version=row.model_version,
             status=row.status,
-            subject=visible.subject_name,
-            subject_hris_id=visible.subject_hris_id,
-            org_unit=visible.org_unit_name,
+            subject=named.subject_name,
+            subject_hris_id=named.subject_hris_id,
+            org_unit=named.org_unit_name,
             created_at=row.created_at,
             snoozed_until=row.snoozed_until,
             dismiss_reason=row.dismiss_reason,
@@ -106,6 +107,30 @@ class QueueItem:
         }
 
 
+def queue_listing(
+    session: Session,
+    charter: CharterDocument,
+    actor: Actor,
+    *,
+    include_closed: bool = False,
+    today: dt.date | None = None,
+) -> list[Listed]:
+    """What the actor should work on: open and accepted recommendations, and snoozed ones whose date
+    has come; with `include_closed`, also those dismissed or done. Listed (and audited) without their
+    text: a page loads it for the few it shows (`queue_items`), a count needs none."""
+    day = today or dt.date.today()
+    statuses = ACTIVE_STATUSES + (FINAL_STATUSES if include_closed else ())
+    listed = RecommendationAccess(session, actor, charter).queue(statuses)
+    return [i for i in listed if i.status != "snoozed" or i.snoozed_until is None or i.snoozed_until <= day]
+
+
+def queue_items(
+    session: Session, charter: CharterDocument, actor: Actor, listed: Sequence[Listed]
+) -> list[QueueItem]:
+    """The recommendations behind entries of `queue_listing`, in full and in the same order."""
+    return [QueueItem.of(v) for v in RecommendationAccess(session, actor, charter).details(listed)]
+
+
 def recommendation_queue(
     session: Session,
     charter: CharterDocument,
@@ -114,12 +139,9 @@ def recommendation_queue(
     include_closed: bool = False,
     today: dt.date | None = None,
 ) -> list[QueueItem]:
-    """What the actor should work on: open and accepted recommendations, and snoozed ones whose date
-    has come; with `include_closed`, also those dismissed or done."""
-    day = today or dt.date.today()
-    statuses = ACTIVE_STATUSES + (FINAL_STATUSES if include_closed else ())
-    items = [QueueItem.of(v) for v in RecommendationAccess(session, actor, charter).queue(statuses)]
-    return [i for i in items if i.status != "snoozed" or i.snoozed_until is None or i.snoozed_until <= day]
+    """The whole queue in full (`queue_listing`), for the API and the command line."""
+    listed = queue_listing(session, charter, actor, include_closed=include_closed, today=today)
+    return queue_items(session, charter, actor, listed)
 
 
 def show_recommendation(
@@ -180,8 +202,8 @@ def act(
         actor,
         f"recommendation.{action.value}",
         "recommendation",
-        subject=visible.subject_hris_id,
-        purpose=visible.rule.purpose,
+        subject=visible.named.subject_hris_id,
+        purpose=visible.named.rule.purpose,
         outcome="changed",
         detail={"recommendation": row.id, "kind": row.kind, "from": before, "to": row.status},
     )

@@ -11,22 +11,28 @@ A recommendation is derived from one data source, so it is exactly as visible as
 Listing the queue audits one event per data source naming every person it showed (`subjects`), so
 each of them finds it in their access log; opening or acting on one recommendation that the actor may
 not see is refused and audited like any denied read.
+
+At 5,000 people the queue holds hundreds of recommendations: which of them an audience may see, and
+by which names, is judged once per data version (`policy.snapshots`), keyed by the charter's decisions
+for the actor and, for a reporting line, by who they are. Statuses are read afresh on every call and
+every call is audited, so the cache changes neither what anyone sees nor what the trail records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import datetime as dt
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peoplealign.errors import NotFoundError
-from peoplealign.policy import audit
+from peoplealign.policy import audit, snapshots
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter_document import CharterDocument
-from peoplealign.policy.engine import Action, Decision, Obligations, authorize, deny
+from peoplealign.policy.engine import Action, Decision, authorize, deny
 from peoplealign.policy.scope import Scope, manager_map, subtree
 from peoplealign.store.models import OrgUnit, Person, Recommendation
 
@@ -53,14 +59,59 @@ KIND_RULES: Mapping[str, KindRule] = {
 
 
 @dataclass(frozen=True)
-class Visible:
-    """A recommendation the actor may see, with the names the charter lets them see."""
+class Named:
+    """Who or which team a recommendation is about, with the names the charter lets the actor see."""
 
-    row: Recommendation
     rule: KindRule
     subject_hris_id: str | None
     subject_name: str | None
     org_unit_name: str | None
+
+
+@dataclass(frozen=True)
+class Visible:
+    """A recommendation the actor may see, in full."""
+
+    row: Recommendation
+    named: Named
+
+
+class Listed(NamedTuple):
+    """A recommendation in the actor's queue: its state as read now and what it is about, without the
+    text and evidence (a page shows fifty of hundreds, a count none). A tuple: hundreds are made per
+    request."""
+
+    id: int
+    kind: str
+    status: str
+    snoozed_until: dt.date | None
+    created_at: dt.datetime
+    named: Named
+
+
+class _About(NamedTuple):
+    """What visibility depends on: set when a recommendation is made, never changed by acting on it."""
+
+    id: int
+    kind: str
+    subject_person_id: int | None
+    org_unit_id: int | None
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """The names of the recommendations an audience may see, among those `judged`."""
+
+    names: Mapping[int, Named]
+    judged: frozenset[int]
+
+
+_ABOUT = (
+    Recommendation.id,
+    Recommendation.kind,
+    Recommendation.subject_person_id,
+    Recommendation.org_unit_id,
+)
 
 
 def _kind_rule(kind: str) -> KindRule | None:
@@ -112,84 +163,119 @@ class RecommendationAccess:
             self._unit_people = found
         return self._unit_people
 
-    def _refusal(self, row: Recommendation) -> Decision | None:
+    def _refusal(self, about: _About) -> Decision | None:
         """Why the actor may not see this recommendation, or None if they may."""
-        rule = _kind_rule(row.kind)
+        rule = _kind_rule(about.kind)
         if rule is None:
             return Decision(
                 False,
-                f"no data source is known for recommendations of kind {row.kind!r}",
+                f"no data source is known for recommendations of kind {about.kind!r}",
                 "policy.recommendation_access.KIND_RULES",
             )
-        decision = self._decision(rule, row.subject_person_id is not None)
+        decision = self._decision(rule, about.subject_person_id is not None)
         if not decision.allowed or decision.obligations is None:
             return decision
         if decision.obligations.scope is Scope.ORGANISATION:
             return None
         line = self._reporting_line()
-        if row.subject_person_id is not None:
-            if row.subject_person_id in line and row.subject_person_id != self.actor.person_id:
+        if about.subject_person_id is not None:
+            if about.subject_person_id in line and about.subject_person_id != self.actor.person_id:
                 return None
             return Decision(
                 False, "the person is outside the actor's own reporting subtree", "audiences.*.scope"
             )
-        people = self._people_by_unit().get(row.org_unit_id or -1, set())
+        people = self._people_by_unit().get(about.org_unit_id or -1, set())
         if decision.obligations.scope is Scope.OWN_SUBTREE and people and people <= line:
             return None
         return Decision(
             False, "the unit's people do not all report to the actor", "audiences.*.scope (own_subtree)"
         )
 
-    def _obligations(self, row: Recommendation) -> Obligations:
-        rule = _kind_rule(row.kind)
-        assert rule is not None
-        obligations = self._decision(rule, row.subject_person_id is not None).obligations
-        assert obligations is not None
-        return obligations
-
-    def _visible(self, row: Recommendation) -> Visible:
-        rule = _kind_rule(row.kind)
-        assert rule is not None
-        person = self.session.get(Person, row.subject_person_id) if row.subject_person_id else None
-        unit = self.session.get(OrgUnit, row.org_unit_id) if row.org_unit_id else None
-        hidden = "name" in self._obligations(row).redact_fields
-        return Visible(
-            row,
-            rule,
-            person.hris_id if person else None,
-            (REDACTED if hidden else person.name) if person else None,
-            unit.name if unit else None,
+    def _judge(self, abouts: Sequence[_About]) -> _Judged:
+        """Refuse or name each recommendation; names of people and units in two queries in all."""
+        shown = [a for a in abouts if self._refusal(a) is None]
+        people_ids = {a.subject_person_id for a in shown if a.subject_person_id}
+        unit_ids = {a.org_unit_id for a in shown if a.org_unit_id}
+        people = (
+            {
+                r.id: (r.hris_id, r.name)
+                for r in self.session.execute(
+                    select(Person.id, Person.hris_id, Person.name).where(Person.id.in_(people_ids))
+                )
+            }
+            if people_ids
+            else {}
         )
+        units = (
+            dict(
+                self.session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(unit_ids)))
+                .tuples()
+                .all()
+            )
+            if unit_ids
+            else {}
+        )
+        names = {}
+        for about in shown:
+            rule = _kind_rule(about.kind)
+            assert rule is not None
+            obligations = self._decision(rule, about.subject_person_id is not None).obligations
+            assert obligations is not None
+            hris_id, name = people.get(about.subject_person_id or -1, (None, None))
+            if name is not None and "name" in obligations.redact_fields:
+                name = REDACTED
+            names[about.id] = Named(rule, hris_id, name, units.get(about.org_unit_id or -1))
+        return _Judged(names, frozenset(a.id for a in abouts))
 
-    def _load_named(self, rows: Sequence[Recommendation]) -> list[Person | OrgUnit]:
-        """The people and units the rows name, in two queries instead of two per row."""
-        people = {r.subject_person_id for r in rows if r.subject_person_id}
-        units = {r.org_unit_id for r in rows if r.org_unit_id}
-        loaded: list[Person | OrgUnit] = []
-        if people:
-            loaded.extend(self.session.scalars(select(Person).where(Person.id.in_(people))))
-        if units:
-            loaded.extend(self.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(units))))
-        return loaded
+    def _audience_key(self) -> tuple[Hashable, ...]:
+        """Everything the judgement depends on besides the data: the charter's decision for each kind
+        (which holds the roles, the scope and the redactions), and who the actor is when any decision
+        reaches only their own reporting line."""
+        decisions = tuple(
+            self._decision(rule, about_person)
+            for rule in KIND_RULES.values()
+            for about_person in (False, True)
+        )
+        narrow = any(
+            d.obligations is not None and d.obligations.scope is not Scope.ORGANISATION for d in decisions
+        )
+        return ("recommendation_names", decisions, self.actor.person_id if narrow else None)
 
-    def queue(self, statuses: Iterable[str], kinds: Iterable[str] | None = None) -> list[Visible]:
-        """Recommendations of these statuses that the actor may see, newest first; audited per source."""
+    def _names(self, rows: Sequence[Sequence[Any]]) -> Mapping[int, Named]:
+        """The names of the recommendations the actor may see among `rows` (each starting with the
+        `_ABOUT` columns). Which ones an audience may see is judged once per data version for all of
+        them (acting changes a status, never what a recommendation is about); one made since, unknown
+        to that judgement, is judged now."""
+        every = snapshots.cached(
+            self.session,
+            self._audience_key(),
+            lambda: self._judge([_About(*r) for r in self.session.execute(select(*_ABOUT)).tuples()]),
+        )
+        unknown = [_About(*r[:4]) for r in rows if r[0] not in every.judged]
+        return {**every.names, **self._judge(unknown).names} if unknown else every.names
+
+    def queue(self, statuses: Iterable[str], kinds: Iterable[str] | None = None) -> list[Listed]:
+        """Recommendations of these statuses that the actor may see, newest first; audited per source.
+        Their state is read on every call, so an action shows at once."""
         query = (
-            select(Recommendation)
+            select(*_ABOUT, Recommendation.status, Recommendation.snoozed_until, Recommendation.created_at)
             .where(Recommendation.status.in_(list(statuses)))
             .order_by(Recommendation.created_at.desc(), Recommendation.id.desc())
         )
         if kinds is not None:
             query = query.where(Recommendation.kind.in_(list(kinds)))
-        rows = [r for r in self.session.scalars(query) if self._refusal(r) is None]
-        named = self._load_named(rows)  # held so the session's identity map keeps them for `_visible`
-        shown = [self._visible(r) for r in rows]
-        del named
-        by_source: dict[tuple[str, str], list[Visible]] = {}
+        rows = self.session.execute(query).tuples().all()
+        names = self._names(rows)
+        shown = [
+            Listed(id_, kind, status, snoozed_until, created_at, names[id_])
+            for id_, kind, _, _, status, snoozed_until, created_at in rows
+            if id_ in names
+        ]
+        by_source: dict[tuple[str, str], list[Listed]] = {}
         for item in shown:
-            by_source.setdefault((item.rule.source, item.rule.purpose), []).append(item)
+            by_source.setdefault((item.named.rule.source, item.named.rule.purpose), []).append(item)
         for (source, purpose), items in sorted(by_source.items()):
-            individual = any(i.subject_hris_id for i in items)
+            individual = any(i.named.subject_hris_id for i in items)
             audit.record(
                 self.session,
                 self.actor,
@@ -197,11 +283,21 @@ class RecommendationAccess:
                 source,
                 purpose=purpose,
                 detail={
-                    "recommendations": [i.row.id for i in items],
-                    "subjects": sorted({i.subject_hris_id for i in items if i.subject_hris_id}),
+                    "recommendations": [i.id for i in items],
+                    "subjects": sorted({i.named.subject_hris_id for i in items if i.named.subject_hris_id}),
                 },
             )
         return shown
+
+    def details(self, listed: Sequence[Listed]) -> list[Visible]:
+        """The full recommendations behind entries `queue` listed (and audited), in their order;
+        visibility is checked again, so an entry made up by a caller reveals nothing."""
+        ids = [entry.id for entry in listed]
+        rows = {
+            r.id: r for r in self.session.scalars(select(Recommendation).where(Recommendation.id.in_(ids)))
+        }
+        names = self._names([(r.id, r.kind, r.subject_person_id, r.org_unit_id) for r in rows.values()])
+        return [Visible(rows[i], names[i]) for i in ids if i in rows and i in names]
 
     def get(self, recommendation_id: int, *, purpose_detail: Mapping[str, Any] | None = None) -> Visible:
         """One recommendation, or a refusal (audited) if the charter does not let the actor see it."""
@@ -211,7 +307,8 @@ class RecommendationAccess:
         rule = _kind_rule(row.kind)
         subject = self.session.get(Person, row.subject_person_id) if row.subject_person_id else None
         subject_key = subject.hris_id if subject else None
-        refusal = self._refusal(row)
+        about = _About(row.id, row.kind, row.subject_person_id, row.org_unit_id)
+        refusal = self._refusal(about)
         if refusal is not None:
             deny(
                 self.session,
@@ -226,7 +323,7 @@ class RecommendationAccess:
                 detail={"recommendation": row.id, **(purpose_detail or {})},
             )
         assert rule is not None
-        visible = self._visible(row)
+        visible = Visible(row, self._judge([about]).names[row.id])
         audit.record(
             self.session,
             self.actor,

@@ -240,10 +240,10 @@ def _day(value: dt.datetime | dt.date | None) -> dt.date | None:
 
 
 def _queue(ctx: HomeContext) -> Count:
-    from peoplealign.decisions.queue import recommendation_queue
+    from peoplealign.decisions.queue import queue_listing
 
-    items = recommendation_queue(ctx.session, ctx.charter, ctx.actor)
-    return len(items), max((d for i in items if (d := _day(i.created_at))), default=None)
+    items = queue_listing(ctx.session, ctx.charter, ctx.actor)  # newest first
+    return len(items), _day(items[0].created_at) if items else None
 
 
 def _context_requests(ctx: HomeContext) -> Count:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from jinja2.utils import htmlsafe_json_dumps
 from pydantic import BaseModel, Field
 
 from peoplealign.decisions.career_decisions import decision_types, record_decision, review_decision
@@ -17,6 +19,8 @@ from peoplealign.decisions.queue import (
     ACTIVE_STATUSES,
     QueueAction,
     act,
+    queue_items,
+    queue_listing,
     recommendation_queue,
     show_recommendation,
 )
@@ -60,6 +64,21 @@ def _day(text: str | None) -> dt.date | None:
 # --- recommendation queue -------------------------------------------------------------------------
 
 
+def _evidence_rows(evidence: Mapping[str, Any]) -> list[tuple[str, str, bool]]:
+    """Each piece of evidence as (label, text, structured), formatted here once as the template's
+    `tojson` would (filters and tests on every value were most of the page's rendering time)."""
+    return [
+        (
+            key.replace("_", " "),
+            htmlsafe_json_dumps(value, sort_keys=True)
+            if (structured := isinstance(value, Mapping | list | tuple))
+            else str(value),
+            structured,
+        )
+        for key, value in evidence.items()
+    ]
+
+
 @router.get("/decisions/queue", name="recommendation_queue", include_in_schema=False)
 def queue_page(
     request: Request,
@@ -70,29 +89,33 @@ def queue_page(
     kind: str | None = None,
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
-    """After acting on a recommendation (`done`), the page that holds it, so the result is in view."""
-    items = recommendation_queue(session, charter, actor, include_closed=True)
-    counts = Counter(i.kind for i in items if i.status in ACTIVE_STATUSES)
-    shown = [i for i in items if kind is None or i.kind == kind]
+    """After acting on a recommendation (`done`), the page that holds it, so the result is in view.
+    The whole queue is listed (and audited) for the counts and the paging; only the page's
+    recommendations are loaded in full."""
+    listing = queue_listing(session, charter, actor, include_closed=True)
+    counts = Counter(i.kind for i in listing if i.status in ACTIVE_STATUSES)
+    shown = [i for i in listing if kind is None or i.kind == kind]
     active = [i for i in shown if i.status in ACTIVE_STATUSES]
     closed = [i for i in shown if i.status not in ACTIVE_STATUSES]
     ordered = [*active, *closed]
     if done is not None and "page" not in request.query_params:
         page = next((n // PAGE_SIZE + 1 for n, item in enumerate(ordered) if item.id == done), page)
     listed = paginate(request, ordered, page)
+    items = queue_items(session, charter, actor, listed.items)
     return render(
         request,
         "decisions_queue.html",
         {
             "title": "Recommendation queue",
-            "active": [i for i in listed.items if i.status in ACTIVE_STATUSES],
-            "closed": [i for i in listed.items if i.status not in ACTIVE_STATUSES],
+            "active": [i for i in items if i.status in ACTIVE_STATUSES],
+            "closed": [i for i in items if i.status not in ACTIVE_STATUSES],
             "active_total": len(active),
             "closed_total": len(closed),
             "page": listed,
             "done": done,
             "kind": kind,
             "counts": sorted(counts.items()),
+            "evidence_of": {i.id: _evidence_rows(i.evidence) for i in items},
             "tomorrow": dt.date.today() + dt.timedelta(days=1),
         },
     )
