@@ -3,10 +3,12 @@ itself recorded, and other roles are refused."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
-from web_helpers import USERS, sign_in
+from web_helpers import USERS, form_token, sign_in
 
 from peoplealign.policy import audit
 from peoplealign.policy.actor import Actor
@@ -29,7 +31,9 @@ def test_admin_sees_events_filters_and_an_intact_chain(client: TestClient, org_u
     _seed(org_url)
     sign_in(client, ADMIN)
     page = client.get("/audit").text
-    assert "Chain intact: all 2 events verified." in page
+    assert re.search(
+        r"Chain intact: fully verified at [0-9: -]+ UTC \(2 events\); 0 newer events chain on", page
+    )
     assert "hr@example.org" in page and "ana@example.org" in page and "PLAT3" in page
     by_subject = client.get("/audit", params={"subject": "PLAT3", "actor": ""}).text
     assert "hr@example.org" in by_subject and "ana@example.org" not in by_subject
@@ -53,6 +57,21 @@ def test_a_broken_chain_is_shown(client: TestClient, org_url: str) -> None:
     sign_in(client, ADMIN)
     page = client.get("/audit").text
     assert "Chain broken at event 1: its content does not match its hash" in page
+
+
+def test_a_newer_event_broken_after_the_last_full_verification_is_shown(
+    client: TestClient, org_url: str
+) -> None:
+    _seed(org_url)
+    with session_scope(org_url) as s:
+        audit.verify_fully(s)
+    _seed(org_url)
+    with session_scope(org_url) as s:
+        s.execute(update(AuditEvent).where(AuditEvent.id == 4).values(purpose="curiosity"))
+    sign_in(client, ADMIN)
+    page = client.get("/audit").text
+    assert "Chain broken at event 4: its content does not match its hash" in page
+    assert "Found checking the events after the full verification at" in page
 
 
 def test_other_roles_are_refused(client: TestClient) -> None:
@@ -86,3 +105,32 @@ def test_the_trail_is_paged_fifty_events_at_a_time_with_the_total(client: TestCl
     assert "101–121 of 121 events (page 3 of 3)" in last  # reading the first page is an event too
     assert 'href="/audit?page=2" rel="prev"' in last and 'rel="next"' not in last
     assert ">P0<" in last
+
+
+def test_the_page_says_when_the_chain_was_last_fully_verified_and_verifies_it_again_on_request(
+    client: TestClient, org_url: str
+) -> None:
+    _seed(org_url)
+    with session_scope(org_url) as s:
+        earlier = audit.verify_fully(s).verified_at
+    _seed(org_url)
+    sign_in(client, ADMIN)
+    page = client.get("/audit").text
+    assert f"fully verified at {earlier:%Y-%m-%d %H:%M} UTC (2 events); 2 newer events chain on" in page
+    assert "(2 checked now)" in page
+    api = client.get("/api/v1/audit-events").json()["verification"]
+    assert api["ok"] and api["fully_verified_events"] == 2 and api["checked_now"] == 1  # the page view
+    verified = client.post("/audit/verify", data={"csrf_token": form_token(page)}, follow_redirects=False)
+    assert verified.status_code == 303 and verified.headers["location"] == "/audit#chain-status"
+    with session_scope(org_url) as s:
+        latest = audit.last_full_verification(s)
+        verifications = s.scalars(select(AuditEvent).where(AuditEvent.action == "audit.verify")).all()
+    assert latest is not None and latest.verified_at > earlier and latest.result.events_checked == 6
+    assert [(e.actor, e.detail["chain_ok"]) for e in verifications] == [(ADMIN, True)]
+    assert "(6 events); 1 newer event chains on" in client.get("/audit").text
+
+
+def test_other_roles_cannot_start_a_verification(client: TestClient) -> None:
+    sign_in(client, USERS["analyst"][0])
+    token = form_token(client.get("/my-data").text)
+    assert client.post("/audit/verify", data={"csrf_token": token}).status_code == 403

@@ -1,5 +1,5 @@
-"""The web app enforces retention daily as a system actor while it runs, started and stopped by its
-lifespan, and only when asked to (tests and embedders leave it off)."""
+"""The web app enforces retention and verifies the audit chain daily while it runs, started and
+stopped by its lifespan, and only when asked to (tests and embedders leave it off)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from peoplealign.policy import audit
 from peoplealign.policy.retention import ANONYMISED_NAME
 from peoplealign.store.engine import session_factory, session_scope
 from peoplealign.store.models import AuditEvent, Person
 from peoplealign.web.app import create_app
-from peoplealign.web.scheduled_jobs import ScheduledJob, repeat, run_retention
+from peoplealign.web.scheduled_jobs import ScheduledJob, repeat, run_audit_verification, run_retention
 
 
 def test_the_retention_job_anonymises_expired_leavers_as_the_system(
@@ -33,6 +34,18 @@ def test_the_retention_job_anonymises_expired_leavers_as_the_system(
         event = s.scalars(select(AuditEvent).where(AuditEvent.action == "retention.enforce")).one()
         assert event.actor == "system:retention" and event.detail["total"] == 1
     assert run_retention(session_factory(db_url)).total == 0
+
+
+def test_the_audit_verify_job_walks_the_whole_chain_and_remembers_it(
+    db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with session_scope(db_url) as s:
+        audit.record(s, "hr@example.org", "read_individual", "hris", subject="P1")
+    with caplog.at_level("INFO", logger="uvicorn.error"):
+        full = run_audit_verification(session_factory(db_url))
+    assert full.result.ok and "audit chain intact: 1 events verified" in caplog.text
+    with session_scope(db_url) as s:
+        assert audit.last_full_verification(s) == full
 
 
 def test_a_job_repeats_survives_failures_and_stops_when_cancelled() -> None:
@@ -83,7 +96,10 @@ def _retention_tasks() -> list[asyncio.Task[object]]:
 
 def test_the_lifespan_starts_retention_only_when_asked_and_stops_it(sqlite_url: str) -> None:
     app = create_app(sqlite_url, run_scheduled_jobs=True, warm_caches=False)
-    assert [(job.name, job.interval) for job in app.state.scheduled_jobs] == [("retention", 24 * 60 * 60)]
+    assert [(job.name, job.interval) for job in app.state.scheduled_jobs] == [
+        ("retention", 24 * 60 * 60),
+        ("audit-verify", 24 * 60 * 60),
+    ]
     with TestClient(app, base_url="https://testserver") as client:
         assert client.portal is not None
         tasks = client.portal.call(_retention_tasks)

@@ -25,13 +25,14 @@ app.command("readiness")(readiness)
 @app.command("verify")
 @with_user_errors
 def verify(db: DbOption = None, output: FormatOption = OutputFormat.TEXT) -> None:
-    """Check every event's hash and link; exit 1 naming the first broken event."""
-    from peoplealign.policy.audit import verify as verify_chain
+    """Check every event's hash and link; exit 1 naming the first broken event. The outcome is
+    remembered: the web app's audit page then checks only the events after it."""
+    from peoplealign.policy.audit import verify_fully
     from peoplealign.store.engine import session_scope
 
     url = prepared_db(db)
     with session_scope(url) as session:
-        result = verify_chain(session)
+        result = verify_fully(session).result
     if output is OutputFormat.JSON:
         emit_json(result.as_dict())
     elif result.ok:

@@ -17,7 +17,9 @@ Columns = dict[str, Any]
 CHUNK_ROWS = 20_000
 
 # Tables a demo replacement leaves alone: governance history, not organisation data.
-KEPT_TABLES = frozenset({"charter", "objective", "audit_event", "import_run", "app_setting"})
+KEPT_TABLES = frozenset(
+    {"charter", "objective", "audit_event", "audit_event_subject", "import_run", "app_setting"}
+)
 
 
 def refuse_if_occupied(conn: Connection) -> None:

@@ -3,7 +3,9 @@
 An event is about a person when its `subject` is their HRIS id, or when it is a read of many records
 at once whose detail lists them under `subjects` (the gateway's `people()` read and the recommendation
 queue do that, so a list read is as visible to each person as a read of their record alone). The
-person's own reads are left out: the log answers "who looked at my data", not "what did I do".
+audit writer indexes both in `audit_event_subject`, so the log is a look-up of the person's id, not a
+scan of every event. The person's own reads are left out: the log answers "who looked at my data",
+not "what did I do".
 
 Reading the log is itself a read of the person's own record, so it is authorised and audited too.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, cast, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peoplealign.errors import NotFoundError
@@ -21,7 +23,7 @@ from peoplealign.policy import audit
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter_document import CharterDocument
 from peoplealign.policy.engine import Action, enforce
-from peoplealign.store.models import AuditEvent, Person, User
+from peoplealign.store.models import AuditEvent, AuditEventSubject, Person, User
 
 PURPOSE = "my_data"
 MAX_EVENTS = 1000
@@ -60,14 +62,6 @@ def own_person(session: Session, actor: Actor) -> Person:
     return person
 
 
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _mentions(row: AuditEvent, hris_id: str) -> bool:
-    return row.subject == hris_id or hris_id in (row.detail or {}).get("subjects", ())
-
-
 def access_log(
     session: Session, charter: CharterDocument, actor: Actor, limit: int = MAX_EVENTS
 ) -> list[AccessEntry]:
@@ -76,35 +70,33 @@ def access_log(
     enforce(session, charter, actor, Action.READ_OWN, "hris", PURPOSE, subject=person.hris_id)
     own_logins = {e.lower() for e in session.scalars(select(User.email).where(User.person_id == person.id))}
     own_logins.add(actor.email.lower())
-    listed = f'%"{_like_escape(person.hris_id)}"%'
-    candidates = session.scalars(
-        select(AuditEvent)
-        .where(
-            or_(
-                AuditEvent.subject == person.hris_id,
-                (AuditEvent.subject.is_(None)) & cast(AuditEvent.detail, Text).like(listed, escape="\\"),
-            ),
-            AuditEvent.actor.not_in(sorted(own_logins)),
+    rows = session.execute(
+        select(
+            AuditEvent.id,
+            AuditEvent.occurred_at,
+            AuditEvent.actor,
+            AuditEvent.action,
+            AuditEvent.resource,
+            AuditEvent.purpose,
+            AuditEvent.outcome,
         )
-        .order_by(AuditEvent.id.desc())
+        .join(AuditEventSubject, AuditEventSubject.event_id == AuditEvent.id)
+        .where(AuditEventSubject.subject == person.hris_id, AuditEvent.actor.not_in(sorted(own_logins)))
+        .order_by(AuditEventSubject.event_id.desc())
+        .limit(limit)
     )
-    entries: list[AccessEntry] = []
-    for row in candidates:
-        if not _mentions(row, person.hris_id):
-            continue
-        entries.append(
-            AccessEntry(
-                row.id,
-                audit.canonical_time(row.occurred_at),
-                row.actor,
-                row.action,
-                row.resource,
-                row.purpose,
-                row.outcome,
-            )
+    entries = [
+        AccessEntry(
+            row.id,
+            audit.canonical_time(row.occurred_at),
+            row.actor,
+            row.action,
+            row.resource,
+            row.purpose,
+            row.outcome,
         )
-        if len(entries) >= limit:
-            break
+        for row in rows
+    ]
     audit.record(
         session,
         actor,

@@ -5,7 +5,16 @@ any stored row breaks the chain at that row. A chain head kept beside the log (i
 also catches removal of the newest events, which a chain alone cannot see.
 
 Events are written in the caller's transaction, so a change that is rolled back leaves no event;
-denials are written in a transaction of their own so they survive the caller's rollback.
+denials are written in a transaction of their own so they survive the caller's rollback. Whom each
+event is about is indexed beside it (`audit_event_subject`, derived data outside the hash) for the
+access logs of `policy.access_log`.
+
+Walking the whole chain costs time in proportion to its length, and every page view lengthens it, so
+it is not walked on every view of the trail (`chain_status`, what the audit page shows): a full
+verification (`verify_fully`: `peoplealign audit verify`, the page's button, the web app's daily
+scheduled job and the first view of a database that has none on record) is remembered with the
+chain's head at the time, and a view checks only what came after it. What that incremental check does
+and does not see is said at `chain_status`.
 """
 
 from __future__ import annotations
@@ -13,19 +22,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, Row, Select, event, func, insert, select, text, update
+from sqlalchemy import Connection, Row, Select, Table, event, func, insert, select, text, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from peoplealign.errors import InvalidInputError
 from peoplealign.policy.actor import Actor
-from peoplealign.store.models import AppSetting, AuditEvent
+from peoplealign.store.models import AppSetting, AuditEvent, AuditEventSubject
 
 GENESIS_HASH = hashlib.sha256(b"peoplealign audit chain genesis").hexdigest()
 CHAIN_HEAD_KEY = "audit.chain_head"
+VERIFIED_KEY = "audit.verified"
 OUTCOMES = ("allowed", "denied", "changed", "error")
 
 # Any constant works; it only has to be the same for every writer of one database.
@@ -34,6 +45,9 @@ _STATE_KEY = "peoplealign.audit.chain_state"
 _HOOKED_KEY = "peoplealign.audit.hooked"
 _DEFER_KEY = "peoplealign.audit.deferred"
 _VERIFY_BATCH = 2000
+SUBJECT_LENGTH = 64  # audit_event_subject.subject
+# Core rather than the ORM bulk path: a list read indexes thousands of rows, none needed as objects.
+_SUBJECTS = cast(Table, AuditEventSubject.__table__)
 
 
 @dataclass(frozen=True)
@@ -184,18 +198,24 @@ def _write_head(session: Session) -> None:
     if state.head_last_id is not None:
         appended = appended.where(AuditEvent.id > state.head_last_id)
     added = int(session.execute(appended).scalar() or 0)
-    value = {"last_id": last.id, "last_hash": last.hash, "count": state.head_count + added}
+    _put_setting(
+        session,
+        CHAIN_HEAD_KEY,
+        {"last_id": last.id, "last_hash": last.hash, "count": state.head_count + added},
+    )
+    session.info.pop(_STATE_KEY, None)
+
+
+def _put_setting(session: Session, key: str, value: dict[str, Any]) -> None:
+    """Core statements, not the ORM: the chain head is written inside commit listeners."""
     changed = session.execute(
         update(AppSetting)
-        .where(AppSetting.key == CHAIN_HEAD_KEY)
+        .where(AppSetting.key == key)
         .values(value=value, updated_at=dt.datetime.now(dt.UTC)),
         execution_options={"synchronize_session": False},
     )
     if not changed.rowcount:  # type: ignore[attr-defined]
-        session.execute(
-            insert(AppSetting).values(key=CHAIN_HEAD_KEY, value=value, updated_at=dt.datetime.now(dt.UTC))
-        )
-    session.info.pop(_STATE_KEY, None)
+        session.execute(insert(AppSetting).values(key=key, value=value, updated_at=dt.datetime.now(dt.UTC)))
 
 
 def record(
@@ -243,6 +263,20 @@ def _append(session: Session, rows: list[AuditEvent]) -> None:
         session.add(row)
         state.last_hash = row.hash
     session.flush()
+    about = [{"subject": s, "event_id": row.id} for row in rows for s in subjects_of(row.subject, row.detail)]
+    if about:
+        session.execute(insert(_SUBJECTS), about)
+
+
+def subjects_of(subject: str | None, detail: Mapping[str, Any]) -> set[str]:
+    """Whom an event is about: its subject and, for a read of many records at once, every id its
+    detail lists under `subjects` (so a list read shows in each listed person's access log)."""
+    listed = detail.get("subjects")
+    found = {subject} if subject else set()
+    if isinstance(listed, list):
+        found.update(str(s) for s in listed if s is not None and s != "")
+    # Longer than any HRIS id the column holds: not a person's id, and nobody's access log asks for it.
+    return {s for s in found if len(s) <= SUBJECT_LENGTH}
 
 
 def defer_until_commit(session: Session) -> None:
@@ -352,10 +386,10 @@ def record_denial(
     event.listen(session, "after_transaction_end", after_end)
 
 
-def _iter_events(session: Session) -> Iterator[Row[Any]]:
+def _iter_events(session: Session, after_id: int | None) -> Iterator[Row[Any]]:
     """Plain rows in batches: a long log never fills the caller's identity map."""
     table = AuditEvent.__table__
-    last_id: int | None = None
+    last_id = after_id
     while True:
         stmt = select(table).order_by(table.c.id).limit(_VERIFY_BATCH)
         if last_id is not None:
@@ -367,42 +401,195 @@ def _iter_events(session: Session) -> Iterator[Row[Any]]:
         last_id = batch[-1].id
 
 
-def verify(session: Session) -> VerifyResult:
-    """Walk the chain from the genesis and name the first event that does not fit."""
-    prev_hash = GENESIS_HASH
-    checked = 0
-    last: tuple[int, str] | None = None
-    for row in _iter_events(session):
-        if row.prev_hash != prev_hash:
+@dataclass(frozen=True)
+class Link:
+    """A verified event the next one must chain from: the newest of the first `count` events (none and
+    the genesis hash for an empty chain)."""
+
+    last_id: int | None
+    last_hash: str
+    count: int
+
+
+GENESIS = Link(None, GENESIS_HASH, 0)
+
+
+def _walk(session: Session, start: Link) -> Link | VerifyResult:
+    """Check every event after `start`: the newest verified one, or the first that does not fit."""
+    link = start
+    for row in _iter_events(session, start.last_id):
+        if row.prev_hash != link.last_hash:
             return VerifyResult(
                 False,
-                checked,
+                link.count,
                 row.id,
                 "its prev_hash does not match the event before it: an event was deleted or inserted "
                 "before it, or its prev_hash was altered",
             )
         if _hash_of(row) != row.hash:
-            return VerifyResult(False, checked, row.id, "its content does not match its hash: it was altered")
-        checked += 1
-        prev_hash = row.hash
-        last = (row.id, row.hash)
-    head = session.get(AppSetting, CHAIN_HEAD_KEY)
-    if head is None:
-        if last is None:
-            return VerifyResult(True, 0)
-        return VerifyResult(False, checked, last[0], "the chain head record is missing")
-    expected = head.value
-    if last is None or last[1] != expected.get("last_hash") or checked != expected.get("count"):
+            return VerifyResult(
+                False, link.count, row.id, "its content does not match its hash: it was altered"
+            )
+        link = Link(row.id, row.hash, link.count + 1)
+    return link
+
+
+def _check(session: Session, start: Link) -> tuple[VerifyResult, Link]:
+    """Walk on from `start` and hold the end against the chain head.
+
+    The head is committed with the events it counts, so a head ahead of the walk's end may only mean
+    that events were committed after the walk's last read: walk on, and call them missing only when a
+    walk after reading the head finds nothing more."""
+    link = start
+    walked = _walk(session, link)
+    while True:
+        if isinstance(walked, VerifyResult):
+            return walked, link
+        link = walked
+        head = _read_head(session)
+        if not head or (head.get("last_id") or 0) <= (link.last_id or 0):
+            break
+        walked = _walk(session, link)
+        if not isinstance(walked, VerifyResult) and walked.count == link.count:
+            break
+    if not head:
+        if link.last_id is None:
+            return VerifyResult(True, 0), link
+        return VerifyResult(False, link.count, link.last_id, "the chain head record is missing"), link
+    if link.last_id is None or link.last_hash != head.get("last_hash") or link.count != head.get("count"):
         return VerifyResult(
             False,
-            checked,
-            expected.get("last_id"),
-            f"the chain head records {expected.get('count')} events ending at event "
-            f"{expected.get('last_id')}, but the log holds {checked} ending at "
-            f"{last[0] if last else 'nothing'}: the newest events were deleted or events were appended "
+            link.count,
+            head.get("last_id"),
+            f"the chain head records {head.get('count')} events ending at event "
+            f"{head.get('last_id')}, but the log holds {link.count} ending at "
+            f"{link.last_id or 'nothing'}: the newest events were deleted or events were appended "
             "outside peoplealign",
+        ), link
+    return VerifyResult(True, link.count), link
+
+
+def verify(session: Session) -> VerifyResult:
+    """Walk the chain from the genesis and name the first event that does not fit."""
+    return _check(session, GENESIS)[0]
+
+
+@dataclass(frozen=True)
+class FullVerification:
+    """The last walk of the whole chain, as remembered in `app_setting`; `head` is where the chain
+    ended when it held (None when it did not)."""
+
+    verified_at: dt.datetime
+    result: VerifyResult
+    head: Link | None
+
+    def as_setting(self) -> dict[str, Any]:
+        return {
+            "verified_at": canonical_time(self.verified_at),
+            "result": self.result.as_dict(),
+            "head": None if self.head is None else self.head.__dict__,
+        }
+
+    @classmethod
+    def from_setting(cls, value: Mapping[str, Any]) -> FullVerification:
+        head = value.get("head")
+        return cls(
+            dt.datetime.strptime(value["verified_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC),
+            VerifyResult(**value["result"]),
+            None if head is None else Link(**head),
         )
-    return VerifyResult(True, checked)
+
+
+def verify_fully(session: Session) -> FullVerification:
+    """`verify` and remember its outcome (in the caller's transaction) for `chain_status`: a broken
+    chain stays reported broken until a full verification finds it whole again."""
+    result, link = _check(session, GENESIS)
+    full = FullVerification(dt.datetime.now(dt.UTC), result, link if result.ok else None)
+    _put_setting(session, VERIFIED_KEY, full.as_setting())
+    return full
+
+
+def last_full_verification(session: Session) -> FullVerification | None:
+    value = session.execute(select(AppSetting.value).where(AppSetting.key == VERIFIED_KEY)).scalar()
+    return None if value is None else FullVerification.from_setting(value)
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    """What a view of the trail can say of the chain: the last full verification, and whether the
+    events after it chain on from it (`result`, its count the whole chain's; `checked_now` of them
+    were checked by this view, the others by earlier views in this process)."""
+
+    full: FullVerification
+    result: VerifyResult
+    checked_now: int
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
+
+    @property
+    def newer_events(self) -> int:
+        """Events verified incrementally, after the last full verification."""
+        return self.result.events_checked - (self.full.head.count if self.full.head else 0)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.result.as_dict(),
+            "fully_verified_at": canonical_time(self.full.verified_at),
+            "fully_verified_events": self.full.result.events_checked,
+            "checked_now": self.checked_now,
+        }
+
+
+# Per database: the full verification an incremental check started from and the newest event it
+# verified, so the next view walks only what was appended since (a new process starts again from the
+# full verification; each worker keeps its own).
+_verified_since: dict[str, tuple[dt.datetime, Link]] = {}
+_verified_guard = threading.Lock()
+
+
+def chain_status(session: Session) -> ChainStatus:
+    """The chain's state for a view of the trail without walking all of it.
+
+    A full verification checks every event's hash and link from the genesis to the chain head. This
+    check starts from the newest event already verified (by the last full verification or, in this
+    process, by an earlier view since) and makes sure that event still carries the hash it was verified
+    with, that every newer event chains from it and matches its own hash, and that the chain head
+    agrees. It therefore catches any alteration, insertion or deletion among the newer events and the
+    deletion of the newest ones. It does NOT look at the older events: one of them altered, deleted or
+    inserted is found by the next full verification, at the latest a day later by the web app's
+    scheduled job, or at once with `peoplealign audit verify` or the audit page's button. Without a
+    full verification on record, one runs now."""
+    full = last_full_verification(session)
+    if full is None:
+        full = verify_fully(session)
+        return ChainStatus(full, full.result, full.result.events_checked)
+    if full.head is None:
+        return ChainStatus(full, full.result, 0)
+    database = str(session.get_bind().engine.url)
+    with _verified_guard:
+        remembered = _verified_since.get(database)
+    start = remembered[1] if remembered is not None and remembered[0] == full.verified_at else full.head
+    result, link = _check_anchor(session, start) or _check(session, start)
+    if result.ok:
+        with _verified_guard:
+            current = _verified_since.get(database)
+            if current is None or current[0] != full.verified_at or current[1].count < link.count:
+                _verified_since[database] = (full.verified_at, link)
+    return ChainStatus(full, result, link.count - start.count)
+
+
+def _check_anchor(session: Session, start: Link) -> tuple[VerifyResult, Link] | None:
+    """None when the verified event `start` still carries the hash it was verified with."""
+    if start.last_id is None:
+        return None
+    stored = session.execute(select(AuditEvent.hash).where(AuditEvent.id == start.last_id)).scalar()
+    if stored == start.last_hash:
+        return None
+    return VerifyResult(
+        False, start.count - 1, start.last_id, "it was verified earlier but has since been altered or deleted"
+    ), start
 
 
 def query(

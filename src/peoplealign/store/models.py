@@ -587,6 +587,21 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
+class AuditEventSubject(Base):
+    """Whom each audit event is about (its `subject` and every HRIS id under `detail.subjects`), so a
+    person's access log is an index look-up rather than a scan of every event's detail text.
+
+    Derived from the event and written with it, never hashed: the chain covers the event alone. The
+    primary key leads with the subject, which is the look-up; there is no `id` column, so the data
+    version (`policy.data_version`) ignores this table as it ignores the trail it indexes."""
+
+    __tablename__ = "audit_event_subject"
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("audit_event.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+
+
 class AppSetting(Base):
     __tablename__ = "app_setting"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)

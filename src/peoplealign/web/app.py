@@ -26,7 +26,7 @@ from peoplealign.web.routers import models as model_pages
 from peoplealign.web.routers import my_data as my_data_pages
 from peoplealign.web.routers import reports as survey_reports
 from peoplealign.web.routers import town_hall as town_hall_pages
-from peoplealign.web.scheduled_jobs import retention_job, running
+from peoplealign.web.scheduled_jobs import audit_verify_job, retention_job, running
 from peoplealign.web.secret_key import load_secret_key
 from peoplealign.web.security_headers import SecurityHeadersMiddleware
 from peoplealign.web.warm_up import warm_up_job
@@ -71,9 +71,10 @@ def create_app(
 
     `secure_cookies=False` is only for plain-HTTP deployments that are not on localhost: browsers
     treat http://127.0.0.1 and http://localhost as secure, so Secure cookies work there.
-    `run_scheduled_jobs=True` (what `peoplealign serve` and `up` use) enforces retention daily while
-    the app runs; tests leave it off. `warm_caches` (by default with the scheduled jobs) computes the
-    organisation-wide dashboards in the background after start-up and after each data change."""
+    `run_scheduled_jobs=True` (what `peoplealign serve` and `up` use) enforces retention and verifies
+    the whole audit chain daily while the app runs; tests leave it off. `warm_caches` (by default with
+    the scheduled jobs) computes the organisation-wide dashboards in the background after start-up and
+    after each data change."""
     url = resolve_url(db_url)
     app = FastAPI(
         title="PeopleAlign",
@@ -90,7 +91,11 @@ def create_app(
     app.state.engine = get_engine(url)
     app.state.session_factory = session_factory(url)
     app.state.login_limiter = LoginRateLimiter()
-    app.state.scheduled_jobs = (retention_job(app.state.session_factory),) if run_scheduled_jobs else ()
+    app.state.scheduled_jobs = (
+        (retention_job(app.state.session_factory), audit_verify_job(app.state.session_factory))
+        if run_scheduled_jobs
+        else ()
+    )
     if run_scheduled_jobs if warm_caches is None else warm_caches:
         app.state.scheduled_jobs += (warm_up_job(app.state.session_factory),)
     app.add_middleware(SecurityHeadersMiddleware)

@@ -1,5 +1,7 @@
 """Work the web app does on its own while it runs: enforcing retention once a day, so nothing outlives
-the charter's retention period by more than a day without anyone having to remember a cron job.
+the charter's retention period by more than a day without anyone having to remember a cron job; and
+verifying the whole audit chain once a day (shortly after start-up, then daily), so the audit page,
+which checks only the events after the last full verification, never relies on one older than a day.
 
 Jobs run in a worker thread (they are plain blocking database work) on a fixed interval; a failed
 run is logged and the next one still happens. On shutdown a run in progress finishes first, so the
@@ -16,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from peoplealign.policy import audit
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.retention import RetentionReport, enforce_retention
 
@@ -25,6 +28,7 @@ logger = logging.getLogger("uvicorn.error")
 DAY_SECONDS = 24 * 60 * 60
 FIRST_RUN_DELAY_SECONDS = 60.0
 RETENTION_JOB = "retention"
+AUDIT_VERIFY_JOB = "audit-verify"
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,23 @@ def run_retention(sessions: sessionmaker[Session]) -> RetentionReport:
 
 def retention_job(sessions: sessionmaker[Session]) -> ScheduledJob:
     return ScheduledJob(RETENTION_JOB, lambda: run_retention(sessions))
+
+
+def run_audit_verification(sessions: sessionmaker[Session]) -> audit.FullVerification:
+    """One full walk of the audit chain, remembered for the audit page (`audit.verify_fully`)."""
+    with sessions() as session:
+        full = audit.verify_fully(session)
+        session.commit()
+    result = full.result
+    if result.ok:
+        logger.info("audit chain intact: %d events verified", result.events_checked)
+    else:
+        logger.error("audit chain broken at event %s: %s", result.first_broken_id, result.reason)
+    return full
+
+
+def audit_verify_job(sessions: sessionmaker[Session]) -> ScheduledJob:
+    return ScheduledJob(AUDIT_VERIFY_JOB, lambda: run_audit_verification(sessions))
 
 
 async def repeat(job: ScheduledJob) -> None:

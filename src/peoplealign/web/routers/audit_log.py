@@ -1,15 +1,16 @@
 """The audit trail for administrators: the newest events, filtered by actor or subject, and whether
-the hash chain is intact. Reading it is recorded in it."""
+the hash chain is intact (from the last full verification and the events checked since, with a button
+for a full verification now). Reading and verifying it are recorded in it."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from peoplealign.policy.actor import Actor
-from peoplealign.policy.audit_review import MAX_EVENTS, review_audit_log
+from peoplealign.policy.audit_review import MAX_EVENTS, review_audit_log, verify_audit_trail
 from peoplealign.web.deps import CurrentCharter, DbSession, require_view
 from peoplealign.web.paging import PAGE_SIZE, page_of
 from peoplealign.web.templating import render
@@ -43,6 +44,13 @@ def audit_page(
     )
     listed = page_of(request, review.events, page, review.total)
     return render(request, "audit.html", {"title": "Audit trail", "review": review, "page": listed})
+
+
+@router.post("/audit/verify", name="audit_verify", include_in_schema=False)
+def audit_verify_form(session: DbSession, actor: AuditActor, charter: CurrentCharter) -> Response:
+    """A full verification now; the page then shows it as the last one."""
+    verify_audit_trail(session, charter, actor)
+    return RedirectResponse("/audit#chain-status", status_code=303)
 
 
 @router.get("/api/v1/audit-events", tags=["audit"])
