@@ -5,12 +5,14 @@ every read is audited."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 
 import pytest
 from sqlalchemy import select
 
 from peoplealign.alignment.organisation import (
+    PURPOSE,
     Figures,
     OrgOverview,
     UnitRecord,
@@ -244,3 +246,35 @@ def test_parent_cycles_and_missing_parents_do_not_loop() -> None:
     overview = build_overview(units, figures, scope=Scope.ORGANISATION, k=K)
     assert overview.headcount == 30
     assert set(_units(overview.roots)) == {"A", "B", "C"}
+
+
+def test_cached_overviews_follow_each_audience_and_every_read_is_still_audited(db_url: str) -> None:
+    """The shaped tree is shared between requests only where the released figures are the same: the
+    analyst's cached overview never reaches an employee or a manager, and each call still makes (and
+    audits) its own reads."""
+    actors = populate(db_url)
+    for _ in range(2):
+        assert _figures(_units(_overview(db_url, actors["analyst"]).roots))["PLAT"] == 12
+        assert "PLAT" not in _units(_overview(db_url, actors["employee"]).roots)
+        manager = _overview(db_url, actors["manager"])
+        assert (manager.reporting_line, _figures(_units(manager.roots))["PLAT"]) == (11, 11)
+    assert _overview(db_url, actors["analyst"]) is _overview(db_url, actors["analyst"])
+    with session_scope(db_url) as s:
+        reads = s.scalars(select(AuditEvent.actor).where(AuditEvent.purpose == PURPOSE)).all()
+    assert sorted(Counter(reads).items()) == [
+        ("ana@example.org", 3 * 4),  # three reads per overview, four overviews
+        ("emp@example.org", 2 * 2),
+        ("mgr@example.org", 4 * 2),
+    ]
+
+
+def test_a_new_unit_shows_at_once(db_url: str) -> None:
+    """A change of the organisation (here a new team, nobody in it yet) is a new data version: the
+    cached tree and unit list are not served any more."""
+    analyst = populate(db_url)["analyst"]
+    assert "OPS" not in _units(_overview(db_url, analyst).roots)
+    with session_scope(db_url) as s:
+        legal = s.scalar(select(OrgUnit.id).where(OrgUnit.code == "LEG"))
+        s.add(OrgUnit(code="OPS", name="Legal Ops", kind="team", parent_id=legal))
+    units = _units(_overview(db_url, analyst).roots)
+    assert _figures(units)["OPS"] == 0 and units["OPS"].name == "Legal Ops"

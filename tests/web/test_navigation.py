@@ -6,8 +6,12 @@ import re
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends
+import pytest
+from fastapi import Depends, FastAPI
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from starlette.routing import Match
+from starlette.types import Scope as AsgiScope
 from web_helpers import USERS, sign_in
 
 from peoplealign.alignment.organisation import aggregate_scope
@@ -19,6 +23,7 @@ from peoplealign.web.app import create_app
 from peoplealign.web.charter_rules import views_for_roles
 from peoplealign.web.deps import require_view
 from peoplealign.web.navigation import navigation_for
+from peoplealign.web.templating import serves_page
 
 
 def _nav_links(page: str) -> list[str]:
@@ -107,3 +112,20 @@ def test_require_view_refuses_roles_the_charter_does_not_name(org_url: str) -> N
         assert client.get("/api/v1/audit-trail").status_code == 403
         sign_in(client, USERS["admin"][0])
         assert client.get("/api/v1/audit-trail").json() == {"actor": "adm@example.org"}
+
+
+def test_which_pages_exist_is_asked_once_per_app_and_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Navigation asks about every link on every request: the routes are matched once per app."""
+    with_page, without = FastAPI(), FastAPI()
+    with_page.get("/ethics")(lambda: {})
+    matched: list[str] = []
+    original = APIRoute.matches
+
+    def counting(route: APIRoute, scope: AsgiScope) -> tuple[Match, AsgiScope]:
+        matched.append(scope["path"])
+        return original(route, scope)
+
+    monkeypatch.setattr(APIRoute, "matches", counting)
+    assert [serves_page(with_page, "/ethics") for _ in range(3)] == [True] * 3
+    assert matched == ["/ethics"]
+    assert not serves_page(without, "/ethics") and not serves_page(with_page, "/audit")

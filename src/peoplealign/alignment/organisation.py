@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from peoplealign.policy import snapshots
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.aggregates import Cell, Report
 from peoplealign.policy.charter import CharterDocument
@@ -257,13 +258,29 @@ def build_overview(units: Sequence[UnitRecord], figures: Figures, *, scope: Scop
     )
 
 
-def load_units(session: Session) -> list[UnitRecord]:
-    return [
-        UnitRecord(id=r.id, code=r.code, name=r.name, kind=r.kind, parent_id=r.parent_id)
-        for r in session.execute(
-            select(OrgUnit.id, OrgUnit.code, OrgUnit.name, OrgUnit.kind, OrgUnit.parent_id)
+def load_units(session: Session) -> tuple[UnitRecord, ...]:
+    """The unit tree (not personal data), loaded once per data version."""
+
+    def load() -> tuple[UnitRecord, ...]:
+        return tuple(
+            UnitRecord(id=r.id, code=r.code, name=r.name, kind=r.kind, parent_id=r.parent_id)
+            for r in session.execute(
+                select(OrgUnit.id, OrgUnit.code, OrgUnit.name, OrgUnit.kind, OrgUnit.parent_id)
+            )
         )
-    ]
+
+    return snapshots.cached(session, "org_units", load)
+
+
+def _fingerprint(figures: Figures) -> Hashable:
+    """Everything of the released figures that `build_overview` reads: the counts per label. Two
+    reads that released the same counts get the same overview, whoever made them."""
+    return (
+        _n(figures.total),
+        _n(figures.scope_total),
+        frozenset((label, _n(cell)) for label, cell in figures.departments.items()),
+        frozenset((label, _n(cell)) for label, cell in figures.units.items()),
+    )
 
 
 def _cells(report: Report, dimension: str) -> dict[str | None, Cell]:
@@ -304,4 +321,12 @@ def organisation_overview(
     scope = aggregate_scope(charter, actor)
     reader = PersonalData(session, actor, PURPOSE, charter)
     figures = read_figures(reader, scope, today or dt.date.today())
-    return build_overview(load_units(session), figures, scope=scope, k=charter.k_aggregate)
+    k = charter.k_aggregate
+    # The reads above are authorised and audited on every call; only shaping the tree from what they
+    # released is shared, keyed by those figures (so by the actor's scope and reporting line).
+    # The cached overview is shared between requests: callers only read it.
+    return snapshots.cached(
+        session,
+        ("org_overview", scope, k, _fingerprint(figures)),
+        lambda: build_overview(load_units(session), figures, scope=scope, k=k),
+    )

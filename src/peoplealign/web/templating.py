@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -57,10 +58,18 @@ TEMPLATES.env.globals.update(csrf_field=csrf_field, role_labels=role_labels)
 TEMPLATES.env.filters["plural"] = plural
 
 
+# Per app, whether each path asked about is served. Routes are fixed once the app starts, and
+# matching a path against every route for every navigation link was a large part of each request.
+_served: WeakKeyDictionary[Starlette, dict[str, bool]] = WeakKeyDictionary()
+
+
 def serves_page(app: Starlette, path: str) -> bool:
     """Whether a GET of `path` reaches a route, so navigation links only to pages that exist."""
-    scope = {"type": "http", "method": "GET", "path": path, "root_path": "", "path_params": {}}
-    return any(route.matches(scope)[0] is Match.FULL for route in app.router.routes)
+    known = _served.setdefault(app, {})
+    if path not in known:
+        scope = {"type": "http", "method": "GET", "path": path, "root_path": "", "path_params": {}}
+        known[path] = any(route.matches(scope)[0] is Match.FULL for route in app.router.routes)
+    return known[path]
 
 
 def render(
