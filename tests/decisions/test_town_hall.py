@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from decisions_helpers import EMAILS, Org, small_cycle, writers
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from peoplealign.decisions.town_hall import answer_post, chart_posts, submit_post, town_hall
 from peoplealign.errors import InvalidInputError, PermissionDeniedError
@@ -140,3 +140,32 @@ def test_writer_pseudonyms_are_stable_per_chart_and_unlinkable_across_charts(sql
             writer_key(session, Actor.system("import"), "enps")
     with session_scope(org.url) as session:
         assert writer_key(session, employee, "enps") == enps, "the key is kept by the installation"
+
+
+def test_each_survey_is_looked_up_once_per_reader_and_every_read_is_audited(demo_url: str) -> None:
+    """The charts ask for the same cycles again and again; the reader keeps what it looked up, while
+    each read is still authorised and audited on every visit."""
+    today = dt.date(2026, 11, 16)
+    with session_scope(demo_url) as session:
+        charter = active_charter(session)
+        executive = session.scalars(select(User).where(User.email == f"executive@{DEMO}")).one()
+        actor = Actor.from_user(executive)
+        statements: list[str] = []
+
+        def record(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        event.listen(session.get_bind(), "before_cursor_execute", record)
+        audited = []
+        for _ in range(2):
+            statements.clear()
+            before = session.scalar(select(func.count(AuditEvent.id)))
+            dashboard = town_hall(session, charter, actor, today)
+            session.flush()
+            audited.append(session.scalar(select(func.count(AuditEvent.id))) - before)
+            lookups = [s for s in statements if s.startswith("SELECT survey.id")]
+            cycles = len(next(c for c in dashboard.charts if c.spec.key == "engagement").points)
+            # The latest survey, then each cycle once by id and once as the one before another.
+            assert len(lookups) <= 1 + 2 * cycles, lookups
+        event.remove(session.get_bind(), "before_cursor_execute", record)
+    assert audited[0] == audited[1] > 2 * cycles

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import html
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -9,7 +12,9 @@ from fastapi.testclient import TestClient
 from web_helpers import sign_in
 
 from peoplealign.demo.users import DEMO_PASSWORD
+from peoplealign.web import paging
 from peoplealign.web.app import create_app
+from peoplealign.web.routers import insights
 
 DOMAIN = "demo.peoplealign.example"
 
@@ -48,3 +53,22 @@ def test_roi_is_closed_to_employees_and_managers(demo_client: TestClient, role: 
     assert demo_client.get("/roi").status_code == 403
     assert demo_client.get("/api/v1/insights/roi").status_code == 403
     assert 'href="/roi"' not in demo_client.get("/").text
+
+
+def test_the_well_being_table_comes_a_page_at_a_time(
+    demo_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hundreds of teams at 5,000 people: the table is paged, flagged teams first, and the pages
+    together list every team once."""
+    sign_in(demo_client, f"executive@{DOMAIN}", DEMO_PASSWORD)
+    every = [t["team"] for t in demo_client.get("/api/v1/insights/wellbeing").json()["teams"]]
+    monkeypatch.setattr(insights, "paginate", functools.partial(paging.paginate, size=3))
+    listed: list[str] = []
+    for number in range(1, -(-len(every) // 3) + 1):
+        page = demo_client.get("/wellbeing", params={"page": number}).text
+        rows = re.findall(r'<th scope="row">([^<]+)</th>', page)
+        assert len(rows) <= 3 and f"(page {number} of" in page
+        listed += [html.unescape(r) for r in rows]
+    assert listed == every and len(every) > 3
+    first = demo_client.get("/wellbeing").text
+    assert 'class="is-flagged"' in first and 'href="/wellbeing?page=2"' in first

@@ -29,11 +29,11 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from peoplealign.insights.turnover_cost import TurnoverCostModel, load_cost_model
+from peoplealign.policy import snapshots
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.aggregates import Report
 from peoplealign.policy.charter_document import CharterDocument
 from peoplealign.policy.engine import Action, Decision, deny
-from peoplealign.policy.population import load_unit_tree
 from peoplealign.policy.workforce_access import UnitExposure, WorkforceData
 
 MODEL_VERSION = "people-roi/1"
@@ -92,6 +92,15 @@ class RoiReport:
     by_org_unit: list[AttritionCost]
     avoided: AvoidedCost
     model_version: str = MODEL_VERSION
+
+    @property
+    def shown_org_units(self) -> list[AttritionCost]:
+        return [c for c in self.by_org_unit if not c.suppressed]
+
+    @property
+    def hidden_org_units(self) -> int:
+        """Org units not listed: too few leavers, or hidden so that others cannot be subtracted."""
+        return sum(c.suppressed for c in self.by_org_unit)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -186,7 +195,7 @@ def avoided_cost(
     """Departures and replacement cost avoided in teams that acted on an initiative, with a
     bootstrap interval; see the module docstring for the design."""
     notes: list[str] = []
-    tree = load_unit_tree(reader.session)
+    tree = snapshots.unit_tree(reader.session)
     since = reader.initiative_starts(INITIATIVE_KINDS, ACTED_STATUSES)
     measurable = {u: d for u, d in since.items() if (as_of - d).days >= MIN_FOLLOW_UP_DAYS}
     if len(measurable) < len(since):

@@ -27,10 +27,10 @@ from sqlalchemy import func, select
 
 from peoplealign.errors import NotFoundError
 from peoplealign.insights.recommendations import Proposal, propose
+from peoplealign.policy import snapshots
 from peoplealign.policy.aggregates import Report
 from peoplealign.policy.engine import PolicyDenied
 from peoplealign.policy.gateway import PersonalData, ThemeVoice
-from peoplealign.policy.population import load_unit_tree
 from peoplealign.policy.workforce_access import WorkforceData
 from peoplealign.store.models import ActivityWeek
 
@@ -162,7 +162,7 @@ def wellbeing_balance(reader: WorkforceData, as_of: dt.date | None = None) -> We
     org_recent, org_baseline = reader.activity_cells((windows.recent, windows.baseline))
     notes: list[str] = []
     burnout = _burnout_drop(reader, notes)
-    tree = load_unit_tree(reader.session)
+    tree = snapshots.unit_tree(reader.session)
     ids = {label: uid for uid, label in tree.labels.items()}
     teams = []
     for i, cell in enumerate(recent["hours"].cells):

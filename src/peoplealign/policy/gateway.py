@@ -133,6 +133,10 @@ class PersonalData:
     def __init__(self, session: Session, actor: Actor, purpose: str, charter: Any | None = None) -> None:
         self.session = session
         self._team: frozenset[int] | None = None
+        # Survey descriptions looked up by this reader (one request): a dashboard asks for the same
+        # cycles chart after chart, and each lookup was a query.
+        self._surveys: dict[int | str | None, Survey] = {}
+        self._previous: dict[int, Survey | None] = {}
         self.actor = actor
         self.purpose = purpose
         if charter is None:
@@ -394,12 +398,14 @@ class PersonalData:
         """The cycle before: the latest survey of the same kind opened earlier."""
         if survey.opened_on is None:
             return None
-        return self.session.scalars(
-            select(Survey)
-            .where(Survey.kind == survey.kind, Survey.opened_on < survey.opened_on)
-            .order_by(Survey.opened_on.desc(), Survey.id.desc())
-            .limit(1)
-        ).first()
+        if survey.id not in self._previous:
+            self._previous[survey.id] = self.session.scalars(
+                select(Survey)
+                .where(Survey.kind == survey.kind, Survey.opened_on < survey.opened_on)
+                .order_by(Survey.opened_on.desc(), Survey.id.desc())
+                .limit(1)
+            ).first()
+        return self._previous[survey.id]
 
     def _respondents(self, survey: Survey, measures: tuple[SurveyMetric, ...]) -> _Respondents:
         """A survey's respondents for some measures, loaded once per data version: a dashboard asks
@@ -483,6 +489,11 @@ class PersonalData:
         )
 
     def _survey(self, survey_id: int | str | None) -> Survey:
+        if survey_id not in self._surveys:
+            self._surveys[survey_id] = self._find_survey(survey_id)
+        return self._surveys[survey_id]
+
+    def _find_survey(self, survey_id: int | str | None) -> Survey:
         if survey_id is None:
             latest = self.session.scalars(
                 select(Survey).order_by(Survey.opened_on.desc().nulls_last(), Survey.id.desc()).limit(1)

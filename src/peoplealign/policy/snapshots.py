@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from peoplealign.policy.anonymity import Member
 from peoplealign.policy.data_version import data_version
-from peoplealign.policy.population import dimensions, load_person_facts, load_unit_tree
+from peoplealign.policy.population import UnitTree, dimensions, load_person_facts, load_unit_tree
 from peoplealign.policy.scope import below, direct_reports, manager_map
 from peoplealign.store.models import Person
 
@@ -103,6 +103,11 @@ def employed(session: Session, day: dt.date) -> Employed:
         return Employed(population, [r.id for r in active])
 
     return cached(session, ("employed", day), load)
+
+
+def unit_tree(session: Session) -> UnitTree:
+    """Unit labels and departments (organisation structure, not personal data)."""
+    return cached(session, "unit_tree", lambda: load_unit_tree(session))
 
 
 def managers(session: Session) -> dict[int, int | None]:

@@ -13,6 +13,7 @@ from peoplealign.policy.actor import Actor
 from peoplealign.policy.workforce_access import WorkforceData
 from peoplealign.web.deps import CurrentActor, CurrentCharter, DbSession, require_view
 from peoplealign.web.insight_charts import quadrant_figure_json
+from peoplealign.web.paging import paginate
 from peoplealign.web.templating import render
 
 router = APIRouter()
@@ -42,7 +43,11 @@ def roi_api(
 
 
 @router.get("/wellbeing", name="wellbeing", include_in_schema=False)
-def wellbeing_page(request: Request, session: DbSession, actor: WellbeingActor) -> Response:
+def wellbeing_page(
+    request: Request, session: DbSession, actor: WellbeingActor, page: Annotated[int, Query(ge=1)] = 1
+) -> Response:
+    """The chart shows every team; the table a page at a time (hundreds of teams at 5,000 people),
+    flagged and most strained teams first."""
     report = wellbeing.wellbeing_balance(WorkforceData(session, actor, wellbeing.WELLBEING_PURPOSE))
     return render(
         request,
@@ -50,6 +55,7 @@ def wellbeing_page(request: Request, session: DbSession, actor: WellbeingActor) 
         {
             "title": "Well-being balance",
             "report": report,
+            "teams": paginate(request, report.teams, page),
             "figure_json": quadrant_figure_json(report),
             "thresholds": {"efficiency": wellbeing.EFFICIENCY_RISE, "stress": wellbeing.STRESS_RISE},
         },
