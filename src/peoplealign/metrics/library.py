@@ -268,11 +268,11 @@ def _mean_sentiment(tables: Tables) -> float:
 
 def _collaboration(reader: MetricData, params: Mapping[str, Any], by: str, end: dt.date) -> UnitReport:
     component = params["component"]
-    graph_cache: dict[str, Any] = {}
+    per_read: dict[str, Any] = {}  # what every cell of one read shares, computed for the first
 
     def graph(edges: pd.DataFrame) -> Any:
         """Undirected, weights summed both ways; built once per read, not per cell."""
-        if "graph" not in graph_cache:
+        if "graph" not in per_read:
             import networkx as nx
 
             pairs = (
@@ -285,16 +285,26 @@ def _collaboration(reader: MetricData, params: Mapping[str, Any], by: str, end: 
             built = nx.Graph()
             ends = zip(pairs.index.get_level_values(0), pairs.index.get_level_values(1), pairs, strict=True)
             built.add_weighted_edges_from((int(a), int(b), float(w)) for a, b, w in ends)
-            graph_cache["graph"] = built
-        return graph_cache["graph"]
+            per_read["graph"] = built
+        return per_read["graph"]
+
+    def weights(edges: pd.DataFrame) -> pd.DataFrame:
+        """Each person's interaction weight, in all and with people outside their unit: summed once
+        per read instead of scanning every edge for every cell."""
+        if "weights" not in per_read:
+            across = edges["weight"].where(edges["source_unit"] != edges["target_unit"], 0.0)
+            per_read["weights"] = (
+                pd.DataFrame({"all": edges["weight"], "across": across}).groupby(edges["source"]).sum()
+            )
+        return per_read["weights"]
 
     def value(tables: Tables) -> float:
         edges, members = tables["edges"], tables["members"]
         people = set(members["person_id"].astype(int))
         if component == "cross_team_share":
-            mine = edges[edges["source"].isin(people)]
-            across = mine["source_unit"] != mine["target_unit"]
-            return 100 * _ratio(mine.loc[across, "weight"].sum(), mine["weight"].sum())
+            sums = weights(edges)
+            mine = sums[sums.index.isin(people)]
+            return 100 * _ratio(mine["across"].sum(), mine["all"].sum())
         whole = graph(edges)
         if component == "density":
             import networkx as nx
@@ -302,9 +312,9 @@ def _collaboration(reader: MetricData, params: Mapping[str, Any], by: str, end: 
             return float(nx.density(whole.subgraph(people)))
         import networkx as nx
 
-        if "constraint" not in graph_cache:
-            graph_cache["constraint"] = nx.constraint(whole, weight="weight")
-        scores = [graph_cache["constraint"][p] for p in people if p in whole]
+        if "constraint" not in per_read:
+            per_read["constraint"] = nx.constraint(whole, weight="weight")
+        scores = [per_read["constraint"][p] for p in people if p in whole]
         return float(pd.Series(scores, dtype="float").mean())
 
     return reader.collaboration(value, by, _start(params, end), end, label="team_collaboration")
