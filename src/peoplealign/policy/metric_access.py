@@ -40,7 +40,7 @@ from peoplealign.policy.anonymity import (
 )
 from peoplealign.policy.engine import Action, Obligations
 from peoplealign.policy.gateway import authorize_breakdown
-from peoplealign.policy.population import UnitTree, load_unit_tree
+from peoplealign.policy.population import UnitTree
 from peoplealign.policy.scope import Scope
 from peoplealign.store.models import (
     ActivityWeek,
@@ -155,7 +155,6 @@ class MetricData:
 
             charter = active_charter(session)
         self.charter = charter
-        self._tree: UnitTree | None = None
         self._history: UnitHistory | None = None
 
     # --- reads ----------------------------------------------------------------------------------
@@ -491,7 +490,7 @@ class MetricData:
         12 and 14). Keys are those of `anonymity.lattice_cells` over GROUPINGS."""
         weeks = rows["week_start"].nunique()
         per_unit = rows.dropna(subset=["unit_id"]).groupby("unit_id").size() / max(weeks, 1)
-        tree = self._unit_tree()
+        tree = snapshots.unit_tree(self.session)
         sizes: dict[tuple[tuple[str, ...], tuple[Hashable, ...]], float] = {}
         for unit, size in zip(per_unit.index, per_unit.to_numpy(), strict=True):
             dims = _dims(tree, int(unit))
@@ -501,7 +500,7 @@ class MetricData:
         return sizes
 
     def _population(self, placed: pd.DataFrame) -> list[Member]:
-        tree = self._unit_tree()
+        tree = snapshots.unit_tree(self.session)
         return [
             Member(str(int(p)), _dims(tree, int(u)))
             for p, u in zip(placed["person_id"], placed["unit_id"], strict=True)
@@ -548,7 +547,7 @@ class MetricData:
     def unit_report(self, report: Report, by: str) -> UnitReport:
         """Cells keyed by unit id instead of label; a released cell whose measure has no value for
         its people (nobody reached a milestone, say) is shown as empty, not as zero."""
-        tree = self._unit_tree()
+        tree = snapshots.unit_tree(self.session)
         by_label = {label: uid for uid, label in tree.labels.items()}
         cells = []
         for cell in report.cells:
@@ -597,11 +596,6 @@ class MetricData:
         )
 
     # --- loading --------------------------------------------------------------------------------
-
-    def _unit_tree(self) -> UnitTree:
-        if self._tree is None:
-            self._tree = load_unit_tree(self.session)
-        return self._tree
 
     def _unit_history(self) -> UnitHistory:
         if self._history is None:
