@@ -13,6 +13,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -58,6 +59,11 @@ class HomeContext:
         """The page for a view, when the actor may open it and this build serves it."""
         return url if view in self.views and self.page_exists(url) else None
 
+    @cached_property
+    def surveys(self) -> PersonalData:
+        """One survey reader for the survey cards, so the latest survey is looked up once."""
+        return PersonalData(self.session, self.actor, SURVEY_PURPOSE, self.charter)
+
 
 CardProvider = Callable[[HomeContext], Card | None]
 
@@ -65,11 +71,11 @@ CardProvider = Callable[[HomeContext], Card | None]
 def _survey_card(ctx: HomeContext, metric: str, question: str, team_question: str, unit: str) -> Card | None:
     """A survey metric's total for the actor's scope: a manager's reporting line, otherwise the
     organisation (the town-hall figure every employee sees)."""
-    reader = PersonalData(ctx.session, ctx.actor, SURVEY_PURPOSE, ctx.charter)
+    reader = ctx.surveys
     title = team_question if ctx.scope is Scope.OWN_SUBTREE else question
     try:
         survey = reader.survey()
-        cell = reader.survey_cells(metric, survey_id=survey.id).cells[0]
+        cell = reader.survey_cells(metric).cells[0]  # the latest survey, as above
     except PeopleAlignError:
         return Card(metric, title, empty="No survey results yet: they appear here once a survey is imported.")
     as_of = survey.closed_on or survey.opened_on
