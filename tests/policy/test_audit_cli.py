@@ -8,7 +8,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from peoplealign.cli.app import app
-from peoplealign.policy.audit import record
+from peoplealign.policy.audit import last_full_verification, record
 from peoplealign.store.engine import get_engine, session_scope
 
 runner = CliRunner()
@@ -19,6 +19,9 @@ def test_verify_passes_then_names_the_altered_event(sqlite_url: str) -> None:
         ids = [record(s, "ana@example.org", "read", "person", subject=f"P{i}").id for i in range(4)]
     ok = runner.invoke(app, ["audit", "verify", "--db", sqlite_url])
     assert ok.exit_code == 0 and "4 events verified" in ok.stdout
+    with session_scope(sqlite_url) as s:
+        remembered = last_full_verification(s)
+    assert remembered is not None and remembered.result.events_checked == 4, "the audit page starts from it"
     with get_engine(sqlite_url).begin() as conn:
         conn.execute(text("UPDATE audit_event SET subject = 'P9' WHERE id = :id"), {"id": ids[1]})
     broken = runner.invoke(app, ["audit", "verify", "--db", sqlite_url])

@@ -12,7 +12,7 @@ from web_helpers import USERS, form_token, sign_in
 
 from peoplealign.policy import audit
 from peoplealign.policy.actor import Actor
-from peoplealign.policy.audit_review import review_audit_log
+from peoplealign.policy.audit_review import brief_detail, review_audit_log
 from peoplealign.policy.charter import load_default
 from peoplealign.policy.engine import PolicyDenied
 from peoplealign.store.engine import session_scope
@@ -134,3 +134,17 @@ def test_other_roles_cannot_start_a_verification(client: TestClient) -> None:
     sign_in(client, USERS["analyst"][0])
     token = form_token(client.get("/my-data").text)
     assert client.post("/audit/verify", data={"csrf_token": token}).status_code == 403
+
+
+def test_long_lists_in_an_event_detail_are_cut_on_the_page_only(client: TestClient, org_url: str) -> None:
+    subjects = [f"LISTED-{i:02d}" for i in range(12)]
+    assert brief_detail({"subjects": subjects, "records": 12}) == {
+        "subjects": [*subjects[:10], "(and 2 more)"],
+        "records": 12,
+    }
+    with session_scope(org_url) as s:
+        audit.record(s, "hr@example.org", "read_individual", "hris", detail={"subjects": subjects})
+    sign_in(client, ADMIN)
+    page = client.get("/audit").text
+    assert "LISTED-09" in page and "LISTED-10" not in page and "(and 2 more)" in page
+    assert client.get("/api/v1/audit-events").json()["events"][1]["detail"]["subjects"] == subjects

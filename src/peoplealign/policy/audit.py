@@ -263,7 +263,10 @@ def _append(session: Session, rows: list[AuditEvent]) -> None:
         session.add(row)
         state.last_hash = row.hash
     session.flush()
-    about = [{"subject": s, "event_id": row.id} for row in rows for s in subjects_of(row.subject, row.detail)]
+    about: list[dict[str, Any]] = []
+    for row in rows:
+        event_id = row.id  # an ORM attribute read: once per event, not once per subject
+        about.extend({"subject": s, "event_id": event_id} for s in subjects_of(row.subject, row.detail))
     if about:
         session.execute(insert(_SUBJECTS), about)
 

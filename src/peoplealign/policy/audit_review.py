@@ -26,6 +26,7 @@ VERIFY_ACTION = "audit.verify"
 RESOURCE = "audit"
 PURPOSE = "administration"
 MAX_EVENTS = 1000
+LISTED_ITEMS = 10
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,18 @@ class AuditReview:
             "total": self.total,
             "events": [audit.event_as_dict(e) for e in self.events],
         }
+
+
+def brief_detail(detail: dict[str, Any], items: int = LISTED_ITEMS) -> dict[str, Any]:
+    """An event's detail for the page: a list read names thousands of people, which would make one row
+    of the table megabytes long; the first few are shown with how many more (the API and
+    `peoplealign audit log --format json` give them all)."""
+    return {
+        key: [*value[:items], f"(and {len(value) - items:,} more)"]
+        if isinstance(value, list) and len(value) > items
+        else value
+        for key, value in detail.items()
+    }
 
 
 def _clean(text: str | None) -> str | None:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from peoplealign.policy.actor import Actor
-from peoplealign.policy.audit_review import MAX_EVENTS, review_audit_log, verify_audit_trail
+from peoplealign.policy.audit_review import MAX_EVENTS, brief_detail, review_audit_log, verify_audit_trail
 from peoplealign.web.deps import CurrentCharter, DbSession, require_view
 from peoplealign.web.paging import PAGE_SIZE, page_of
 from peoplealign.web.templating import render
@@ -43,7 +43,11 @@ def audit_page(
         offset=(page - 1) * PAGE_SIZE,
     )
     listed = page_of(request, review.events, page, review.total)
-    return render(request, "audit.html", {"title": "Audit trail", "review": review, "page": listed})
+    return render(
+        request,
+        "audit.html",
+        {"title": "Audit trail", "review": review, "page": listed, "brief_detail": brief_detail},
+    )
 
 
 @router.post("/audit/verify", name="audit_verify", include_in_schema=False)

@@ -73,6 +73,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("subject", "event_id", name=op.f("pk_audit_event_subject")),
+        sqlite_with_rowid=False,
     )
     conn = op.get_bind()
     for rows in _batches(conn):
