@@ -147,3 +147,20 @@ def test_without_a_survey_the_card_says_what_to_do(signed_in: Callable[[str], Te
     cards = _cards(client.get("/").text)
     assert "No survey results yet" in cards["engagement"]
     assert "Nothing imported yet: run peoplealign import" in cards["imports"]
+
+
+def _tree(page: str) -> str:
+    found = re.search(r'<div class="org-tree">(.*?)</div>\s*</section>', page, re.S)
+    assert found, "the home shows the organisation tree"
+    return found.group(1)
+
+
+def test_each_audience_gets_its_own_organisation_tree(demo_client: TestClient) -> None:
+    """The tree's HTML is kept per shared overview: one audience's tree never reaches another."""
+    executive = _tree(_home(demo_client, "executive"))
+    employee = _tree(_home(demo_client, "employee"))
+    manager = _tree(_home(demo_client, "manager"))
+    assert len({executive, employee, manager}) == 3
+    assert "in your reporting line" in manager and "in your reporting line" not in executive + employee
+    assert employee.count("org-tree__count") < executive.count("org-tree__count")
+    assert _tree(_home(demo_client, "executive")) == executive

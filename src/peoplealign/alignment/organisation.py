@@ -87,7 +87,7 @@ class UnitView:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed as one object: overviews are shared
 class OrgOverview:
     scope: Scope
     k: int

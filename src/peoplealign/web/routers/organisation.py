@@ -4,21 +4,35 @@ organisation's size and structure as the actor may see it."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from weakref import WeakKeyDictionary
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
-from peoplealign.alignment.organisation import organisation_overview
+from peoplealign.alignment.organisation import OrgOverview, organisation_overview
 from peoplealign.policy.actor import Actor
 from peoplealign.web.charter_rules import views_for_roles
 from peoplealign.web.charts import headcount_figure_json
 from peoplealign.web.deps import CurrentCharter, DbSession, require_view
 from peoplealign.web.home_cards import HomeContext, cards_for
-from peoplealign.web.templating import render, serves_page
+from peoplealign.web.templating import TEMPLATES, render, serves_page
 
 router = APIRouter()
 
 HomeActor = Annotated[Actor, Depends(require_view("home"))]
+
+# The tree's HTML per overview: overviews are shared per data version and released figures
+# (`organisation_overview`), and at the organisation scope the tree lists every unit.
+_trees: WeakKeyDictionary[OrgOverview, Markup] = WeakKeyDictionary()
+
+
+def tree_html(overview: OrgOverview) -> Markup:
+    """The organisation tree of `overview`, rendered once per overview object."""
+    html = _trees.get(overview)
+    if html is None:
+        html = _trees[overview] = Markup(TEMPLATES.get_template("_org_tree.html").render(overview=overview))
+    return html
 
 
 @router.get("/", name="home", include_in_schema=False)
@@ -41,6 +55,7 @@ def home(request: Request, session: DbSession, actor: HomeActor, charter: Curren
             "cards": cards_for(context),
             "overview": overview,
             "chart_units": units,
+            "tree_html": tree_html(overview),
             "figure_json": headcount_figure_json(units),
         },
     )
