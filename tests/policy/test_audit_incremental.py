@@ -3,9 +3,14 @@ what only the next full verification catches, and the subject index the access l
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from alembic import command
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
+from peoplealign.policy import audit
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.audit import (
     chain_status,
@@ -141,3 +146,22 @@ def test_the_migration_indexes_the_events_already_in_the_trail(db_url: str) -> N
         rows = s.execute(select(AuditEventSubject.event_id, AuditEventSubject.subject)).all()
         assert verify(s).ok
     assert sorted(rows) == expected
+
+
+def test_events_committed_while_the_chain_is_walked_are_not_taken_for_tampering(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _seed(db_url, 2)
+    real_head = audit._read_head
+    appended: list[int] = []
+
+    def head_after_another_append(session: Session) -> dict[str, Any]:
+        if not appended:
+            appended.append(0)  # the append below reads the head too
+            appended.extend(_seed(db_url, 1, start=2))  # another writer commits after the walk's last read
+        return real_head(session)
+
+    with session_scope(db_url) as s:
+        monkeypatch.setattr(audit, "_read_head", head_after_another_append)
+        result = verify(s)
+    assert len(appended) == 2 and result.ok and result.events_checked == 3
