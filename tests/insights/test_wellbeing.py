@@ -9,20 +9,31 @@ import sqlite3
 import pandas as pd
 import pytest
 from insights_demo import DEMO_AS_OF
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from peoplealign.demo.names import EMAIL_DOMAIN
 from peoplealign.demo.stories import SETTING_KEY
 from peoplealign.insights.wellbeing import (
     RISKY,
     STANDARD_WEEK_HOURS,
+    WellbeingReport,
     recommend_rebalancing,
     wellbeing_balance,
 )
 from peoplealign.policy.actor import Actor
+from peoplealign.policy.data_version import touch
 from peoplealign.policy.engine import PolicyDenied
 from peoplealign.policy.workforce_access import WorkforceData
 from peoplealign.store.engine import session_scope
-from peoplealign.store.models import AppSetting, OrgUnit, Person, Recommendation
+from peoplealign.store.models import (
+    ActivityWeek,
+    AppSetting,
+    AuditEvent,
+    OrgUnit,
+    Person,
+    Recommendation,
+    User,
+)
 
 HR = Actor("hr_partner@test", frozenset({"hr_partner"}))
 
@@ -117,3 +128,41 @@ def test_wellbeing_report_command_recommends_once(demo: str) -> None:
     first, second = (json.loads(r.stdout) for r in runs)
     assert first["recommendations"] == second["recommendations"] and first["recommendations"]
     assert first["windows"]["baseline_kind"] == "the same quarter a year earlier"
+
+
+def _balance(url: str, actor: Actor) -> WellbeingReport:
+    with session_scope(url) as session:
+        return wellbeing_balance(WorkforceData(session, actor, "wellbeing"), DEMO_AS_OF)
+
+
+def _activity_reads(url: str, actor: Actor) -> int:
+    with session_scope(url) as session:
+        events = select(func.count(AuditEvent.id)).where(
+            AuditEvent.actor == actor.email, AuditEvent.resource == "activity"
+        )
+        return session.scalar(events) or 0
+
+
+def test_the_shared_team_figures_follow_the_audience_and_the_data(demo: str) -> None:
+    """The per-team arithmetic is shared only between calls released the same figures: a manager never
+    gets the organisation's teams, every call still reads (and audits) the work patterns, and new
+    data is shown at once. (Last in the module: it changes the demo's work patterns.)"""
+    with session_scope(demo) as session:
+        user = session.scalars(select(User).where(User.email == f"manager@{EMAIL_DOMAIN}")).one()
+        manager = Actor.from_user(user)
+    reads = _activity_reads(demo, HR)
+    organisation = _balance(demo, HR)
+    own = _balance(demo, manager)
+    assert _balance(demo, HR).teams == organisation.teams
+    assert _activity_reads(demo, HR) == reads + 2 * 2  # two reads per call, cached or not
+    shown = {t.team for t in own.teams if not t.suppressed}
+    assert shown and shown < {t.team for t in organisation.teams if not t.suppressed}
+    changed = organisation.flagged[0]
+    with session_scope(demo) as session:
+        team = select(Person.id).where(Person.org_unit_id == changed.team_id)
+        recent = ActivityWeek.week_start >= organisation.windows.recent[0]
+        for week in session.scalars(select(ActivityWeek).where(ActivityWeek.person_id.in_(team), recent)):
+            week.output = 2 * (week.output or 0.0)
+        touch(session)
+    again = next(t for t in _balance(demo, HR).teams if t.team == changed.team)
+    assert again.efficiency_change != changed.efficiency_change

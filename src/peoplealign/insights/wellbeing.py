@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from peoplealign.errors import NotFoundError
 from peoplealign.insights.recommendations import Proposal, propose
@@ -162,7 +163,48 @@ def wellbeing_balance(reader: WorkforceData, as_of: dt.date | None = None) -> We
     org_recent, org_baseline = reader.activity_cells((windows.recent, windows.baseline))
     notes: list[str] = []
     burnout = _burnout_drop(reader, notes)
-    tree = snapshots.unit_tree(reader.session)
+    # The reads above are authorised and audited on every call; the per-team arithmetic on what they
+    # released (hundreds of teams) is shared by every call that was released the same figures.
+    released = tuple(_released(r) for r in (recent, baseline, org_recent, org_baseline))
+    teams = snapshots.cached(
+        reader.session,
+        ("wellbeing_teams", released, tuple(sorted(burnout.items()))),
+        lambda: _teams(reader.session, recent, baseline, org_recent, org_baseline, burnout),
+    )
+    return WellbeingReport(day, reader.charter.k_aggregate, windows, list(teams), notes)
+
+
+def _released(reports: dict[str, Report]) -> tuple[object, ...]:
+    """Everything of a window's reports that `_teams` reads, as a cache key (NaN, unequal to itself,
+    spelled out so that equal figures make equal keys)."""
+    return tuple(
+        (
+            name,
+            tuple(
+                (
+                    c.group.get("org_unit"),
+                    c.n,
+                    "nan" if c.value != c.value else c.value,
+                    c.suppressed,
+                    c.reason,
+                )
+                for c in r.cells
+            ),
+        )
+        for name, r in sorted(reports.items())
+    )
+
+
+def _teams(
+    session: Session,
+    recent: dict[str, Report],
+    baseline: dict[str, Report],
+    org_recent: dict[str, Report],
+    org_baseline: dict[str, Report],
+    burnout: dict[tuple[str, str], tuple[float, str]],
+) -> tuple[TeamBalance, ...]:
+    """Each released team's efficiency and stress markers, flagged teams first."""
+    tree = snapshots.unit_tree(session)
     ids = {label: uid for uid, label in tree.labels.items()}
     teams = []
     for i, cell in enumerate(recent["hours"].cells):
@@ -207,7 +249,7 @@ def wellbeing_balance(reader: WorkforceData, as_of: dt.date | None = None) -> We
             )
         )
     teams.sort(key=lambda t: (t.suppressed, not t.flagged, -(t.stress_index or 0.0), t.team))
-    return WellbeingReport(day, reader.charter.k_aggregate, windows, teams, notes)
+    return tuple(teams)
 
 
 def recommend_rebalancing(reader: WorkforceData, report: WellbeingReport) -> list[int]:
