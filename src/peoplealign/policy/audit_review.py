@@ -66,6 +66,7 @@ def _clean(text: str | None) -> str | None:
 def _authorise(
     session: Session, charter: CharterDocument, actor: Actor, action: str, detail: dict[str, Any]
 ) -> None:
+    """Refuse, and record the refusal, unless the actor's audience opens the audit view."""
     if AUDIT_VIEW not in charter.views_for(actor.roles):
         roles = ", ".join(sorted(actor.roles)) or "none"
         decision = Decision(
