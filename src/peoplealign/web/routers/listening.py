@@ -332,7 +332,7 @@ def _alignment(session: DbSession, actor: Actor, survey_id: str | None) -> Any:
 
 def _alignment_context(session: DbSession, actor: Actor, survey_id: str | None) -> dict[str, Any]:
     reader, report = _alignment(session, actor, survey_id)
-    survey = reader.survey(report.survey)
+    survey = reader.survey(survey_id)  # the report's survey, as the reader already looked it up
     placed = [o for o in report.objectives if o.gap is not None]
     evidence_n = max((e.n or 0 for o in report.objectives for e in o.evidence), default=None)
     return {
