@@ -1,9 +1,11 @@
-"""What the gateway loads to compute aggregates, kept per process for the current data version.
+"""What the gateway loads to compute aggregates, kept per process while what it read is unchanged.
 
 A dashboard reads the same populations (everyone employed today, a survey's respondents, the
 reporting lines) on every request, and at 5,000 people loading and shaping them is most of a page's
-time. Each snapshot is keyed by the database, its `data_version` and what was asked; a new version
-(an import, a retention run, a charter approval) drops the old snapshots of that database.
+time. Each snapshot is keyed by the database and what was asked, and kept with the versions of the
+tables its computation read (`policy.data_version`): a write to one of them (a check-in for the
+well-being figures) makes it compute afresh, a write elsewhere leaves it; an import, a retention run
+or a charter approval renews every snapshot of that database.
 
 Snapshots are inputs to the policy layer, never outputs: every read still goes through
 authorisation, the anonymity decision and the audit trail, so caching changes no answer's privacy.
@@ -20,8 +22,9 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from peoplealign.policy import data_version
 from peoplealign.policy.anonymity import Member
-from peoplealign.policy.data_version import data_version
+from peoplealign.policy.data_version import Versions
 from peoplealign.policy.population import UnitTree, dimensions, load_person_facts, load_unit_tree
 from peoplealign.policy.scope import below, direct_reports, manager_map
 from peoplealign.store.models import Person
@@ -29,44 +32,57 @@ from peoplealign.store.models import Person
 T = TypeVar("T")
 
 # Populations (a few per database) and the reports computed from them for each breakdown and audience
-# (a manager's team is an audience of its own); a new data version clears them.
+# (a manager's team is an audience of its own); each is replaced when what it read has changed.
 MAX_ENTRIES = 1024
 
-_entries: dict[tuple[str, Hashable], Any] = {}
-_versions: dict[str, str] = {}
+
+@dataclass(frozen=True)
+class _Entry:
+    value: Any
+    tables: frozenset[str]  # what the computation's session had read when it finished
+    version: Hashable  # of those tables, when the computation began
+
+
+_entries: dict[tuple[str, Hashable], _Entry] = {}
 _guard = threading.Lock()
-_computing: dict[tuple[str, str, Hashable], threading.Lock] = {}
+_computing: dict[tuple[str, Hashable], threading.Lock] = {}
 
 
 def _database(session: Session) -> str:
     return session.get_bind().engine.url.render_as_string(hide_password=True)
 
 
+def _fresh(session: Session, entry: tuple[str, Hashable], now: Versions) -> _Entry | None:
+    found = _entries.get(entry)
+    if found is None or found.version != now.of(found.tables):
+        return None
+    data_version.note_reads(session, found.tables)  # whoever uses the answer depends on its tables
+    return found
+
+
 def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
-    """`compute()` once per process for this database's data version. Concurrent requests for the
-    same snapshot wait for the first instead of loading it again each."""
+    """`compute()` once per process until a table it read changes. Everything the session had read
+    before counts as read by the computation too (it may use it), so nothing it depends on is
+    missed. Concurrent requests for the same snapshot wait for the first instead of loading it
+    again each."""
     database = _database(session)
-    version = data_version(session)
-    entry = (database, (version, key))
+    now = data_version.versions(session)
+    entry = (database, key)
     with _guard:
-        if _versions.get(database) != version:
-            _versions[database] = version
-            for stale in [e for e in _entries if e[0] == database]:
-                del _entries[stale]
-        if entry in _entries:
-            return cast(T, _entries[entry])
-        lock = _computing.setdefault((database, version, key), threading.Lock())
+        if (found := _fresh(session, entry, now)) is not None:
+            return cast(T, found.value)
+        lock = _computing.setdefault(entry, threading.Lock())
     with lock:
         with _guard:
-            if entry in _entries:
-                return cast(T, _entries[entry])
+            if (found := _fresh(session, entry, now)) is not None:
+                return cast(T, found.value)
         value = compute()
+        tables = data_version.reads(session)
         with _guard:
-            if _versions.get(database) == version:
-                if len(_entries) >= MAX_ENTRIES:
-                    del _entries[next(iter(_entries))]
-                _entries[entry] = value
-            _computing.pop((database, version, key), None)
+            if entry not in _entries and len(_entries) >= MAX_ENTRIES:
+                del _entries[next(iter(_entries))]
+            _entries[entry] = _Entry(value, tables, now.of(tables))
+            _computing.pop(entry, None)
     return value
 
 
@@ -74,7 +90,6 @@ def clear() -> None:
     """Forget every snapshot (tests that rebuild a database under the same URL)."""
     with _guard:
         _entries.clear()
-        _versions.clear()
 
 
 @dataclass(frozen=True)
