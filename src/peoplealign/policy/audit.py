@@ -45,6 +45,9 @@ _STATE_KEY = "peoplealign.audit.chain_state"
 _HOOKED_KEY = "peoplealign.audit.hooked"
 _DEFER_KEY = "peoplealign.audit.deferred"
 _VERIFY_BATCH = 2000
+_LOCAL_LOCK_KEY = "peoplealign.audit.local_lock"
+_LOCAL_APPENDERS: dict[str, threading.Lock] = {}
+_LOCAL_APPENDERS_GUARD = threading.Lock()
 SUBJECT_LENGTH = 64  # audit_event_subject.subject
 # Core rather than the ORM bulk path: a list read indexes thousands of rows, none needed as objects.
 _SUBJECTS = cast(Table, AuditEventSubject.__table__)
@@ -154,23 +157,24 @@ def _lock_chain(session: Session) -> _ChainState:
     state = _chain_state(session)
     if state is not None:
         return state
+    _hook(session)  # first: it releases what is taken next, even if taking the database's lock fails
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
     else:
+        _queue_behind_local_appenders(session)
         session.execute(text("UPDATE audit_event SET id = id WHERE 1 = 0"))
     head = _read_head(session)
     transaction = session.get_transaction()
     assert transaction is not None
     state = _ChainState(transaction, int(head.get("count", 0)), head.get("last_id"))
     session.info[_STATE_KEY] = state
-    _hook(session)
     return state
 
 
 def _hook(session: Session) -> None:
     if not session.info.get(_HOOKED_KEY):
         event.listen(session, "before_commit", _write_head)
-        event.listen(session, "after_transaction_end", _forget_after_savepoint)
+        event.listen(session, "after_transaction_end", _after_transaction_end)
         session.info[_HOOKED_KEY] = True
 
 
@@ -180,11 +184,36 @@ def _last_event(session: Session) -> Row[Any] | None:
     ).first()
 
 
-def _forget_after_savepoint(session: Session, transaction: SessionTransaction) -> None:
-    """A savepoint may have rolled back our newest events: read the newest hash again next time."""
+def _queue_behind_local_appenders(session: Session) -> None:
+    """On SQLite, wait for this process's other appenders on a lock of our own before asking for the
+    database's write lock.
+
+    SQLite makes a writer that finds the database locked sleep and retry, at intervals growing to
+    100 ms, while the holder, one of many request threads sharing the GIL, may need several scheduling
+    rounds to reach its commit. With 8 concurrent clients on the 5,000-person demo this cut the slowest
+    of 48 views of home, town hall and the access log from 0.5-1.3 s to 0.2-0.5 s.
+    Threads waiting here are woken the moment the holder's transaction ends; other processes still meet
+    at SQLite's lock. A transaction that already holds SQLite's write lock (it wrote data before its
+    first event) skips the queue: it must never wait for a thread that is itself waiting for it."""
+    if session.connection().connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+        return
+    database = session.get_bind().engine.url.render_as_string(hide_password=True)
+    with _LOCAL_APPENDERS_GUARD:
+        lock = _LOCAL_APPENDERS.setdefault(database, threading.Lock())
+    lock.acquire()
+    session.info[_LOCAL_LOCK_KEY] = lock
+
+
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    """A savepoint may have rolled back our newest events: read the newest hash again next time.
+    The end of the whole transaction lets this process's next appender in."""
     state = _chain_state(session)
     if state is not None and transaction.nested:
         state.last_hash = None
+    if transaction.parent is None:
+        lock: threading.Lock | None = session.info.pop(_LOCAL_LOCK_KEY, None)
+        if lock is not None:
+            lock.release()
 
 
 def _write_head(session: Session) -> None:

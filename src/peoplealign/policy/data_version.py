@@ -16,10 +16,9 @@ the computation may use it (a population loaded for the whole request). Raw SQL 
 it is a query, writes) every table whose name appears in it.
 
 A page asks for the versions once per cached aggregate, a dozen times per request, so a session
-remembers them until it writes or its transaction ends (`_forget`): within one transaction they could
-only change through the session's own writes, and on SQLite a transaction reads one snapshot anyway.
-On PostgreSQL another transaction's commit can land meanwhile; the request then keeps the versions
-it started with, as it would if the commit had come a moment later.
+remembers them until it writes or its transaction ends (`_forget`). Another transaction's commit can
+land meanwhile; the request then keeps the versions it started with, as it would if the commit had
+come a moment later, and the next request sees it.
 """
 
 from __future__ import annotations
