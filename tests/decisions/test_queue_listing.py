@@ -1,24 +1,31 @@
 """The queue's visibility is judged once per data version and audience, its state is read on every
 call: a cached judgement never reaches another audience, an action shows at once, and every listing is
-audited."""
+audited. The audit says what was disclosed: a listing (the home card's count, the page's paging) is
+an aggregate read naming no one; the recommendations loaded in full (a page's rows, the API's whole
+queue) name exactly their people, so only they find the read in their access log."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
-from decisions_helpers import EMAILS, Org
+from decisions_helpers import EMAILS, Org, sign_in
+from fastapi.testclient import TestClient
 from jinja2 import Environment
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from peoplealign.decisions.queue import act, queue_items, queue_listing, recommendation_queue
 from peoplealign.policy import recommendation_access
+from peoplealign.policy.access_log import access_log
+from peoplealign.policy.actor import Actor
 from peoplealign.policy.data_version import versions
 from peoplealign.store.engine import session_scope
-from peoplealign.store.models import AuditEvent, Recommendation
+from peoplealign.store.models import AuditEvent, AuditEventSubject, Recommendation
+from peoplealign.web.app import create_app
+from peoplealign.web.paging import PAGE_SIZE
 from peoplealign.web.routers.decisions import _evidence_rows
 
 
@@ -91,17 +98,20 @@ def test_an_action_shows_at_once_and_every_listing_is_audited(
     with session_scope(org.url) as session:
         assert status(session, include_closed=True) == "dismissed"
         listings = [
-            e.detail["subjects"]
+            (e.action, e.subject, e.detail)
             for e in session.scalars(
                 select(AuditEvent)
                 .where(AuditEvent.actor == EMAILS["hr"], AuditEvent.resource == "predictions")
-                .where(AuditEvent.action == "read_individual", AuditEvent.outcome == "allowed")
+                .where(AuditEvent.outcome == "allowed", AuditEvent.action.like("read_%"))
+                .order_by(AuditEvent.id)
             )
-            if "recommendations" in e.detail
         ]
-    # Every listing that read the stay interview (the snoozed one too, before the date hides it): all
-    # but the one of active recommendations after the dismissal.
-    assert listings == [["P1"]] * 5
+    # Every listing that counted the stay interview: not while snoozed (the date hides it, so it is not
+    # counted either), nor among active recommendations once dismissed. None names the person.
+    counted = ("read_aggregate", None, {"listed": 1, "kinds": {"stay_interview": 1}})
+    opened = [listing for listing in listings if listing[2].get("recommendation") == org.stay_interview_id]
+    assert [listing for listing in listings if listing not in opened] == [counted] * 4
+    assert len(opened) == 3, "each action reads the recommendation it acts on (unchanged)"
 
 
 def test_a_recommendation_the_cached_judgement_has_not_seen_is_judged(
@@ -158,3 +168,99 @@ def test_evidence_is_formatted_once_as_the_template_did() -> None:
     rows = _evidence_rows(evidence)
     assert [structured for _, _, structured in rows] == [True, False, True, False]
     assert shown.render(rows=rows) == template.render(evidence=evidence)
+
+
+def _stay_interviews(org: Org, hris_id: str, count: int) -> list[int]:
+    """`count` stay interviews about one person, newer than every other recommendation, newest first."""
+    now = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    with session_scope(org.url) as session:
+        rows = [
+            Recommendation(
+                kind="stay_interview",
+                subject_person_id=org.person[hris_id],
+                title=f"Offer stay interview {n}",
+                explanation="Estimated chance of leaving within a year rose.",
+                evidence={},
+                model_version="fr-test-1",
+                created_at=now + dt.timedelta(minutes=n),
+            )
+            for n in range(count)
+        ]
+        session.add_all(rows)
+        session.flush()
+        return [r.id for r in reversed(rows)]
+
+
+def _queue_reads_seen_by(org: Org, hris_id: str) -> int:
+    """How many of the HR partner's reads of stay interviews the person finds in their access log."""
+    person = Actor(f"{hris_id.lower()}@example.org", frozenset({"employee"}), person_id=org.person[hris_id])
+    with session_scope(org.url) as session:
+        log = access_log(session, org.charter(), person)
+    return sum(1 for e in log if e.actor == EMAILS["hr"] and e.data == "predictions")
+
+
+def _indexed_subjects(org: Org) -> int:
+    with session_scope(org.url) as session:
+        return int(session.scalar(select(func.count()).select_from(AuditEventSubject)) or 0)
+
+
+@pytest.fixture
+def hr_client(org: Org) -> Iterator[TestClient]:
+    """The HR partner signed in, on every backend."""
+    with TestClient(create_app(org.url), base_url="https://testserver") as client:
+        sign_in(client, "hr")
+        yield client
+
+
+def test_the_home_card_counts_without_naming_anyone(org: Org, hr_client: TestClient) -> None:
+    before = _indexed_subjects(org)
+    home = hr_client.get("/")
+    assert home.status_code == 200 and 'href="/decisions/queue"' in home.text
+    assert _indexed_subjects(org) == before, "a count named people in the audit trail"
+    assert _queue_reads_seen_by(org, "P1") == 0
+    with session_scope(org.url) as session:
+        counted = session.scalars(
+            select(AuditEvent.detail).where(
+                AuditEvent.actor == EMAILS["hr"],
+                AuditEvent.resource == "predictions",
+                AuditEvent.action == "read_aggregate",
+            )
+        ).all()
+    assert counted == [{"listed": 1, "kinds": {"stay_interview": 1}}]
+
+
+def test_the_page_names_exactly_the_people_it_shows(org: Org, hr_client: TestClient) -> None:
+    """Page 1 holds the newer stay interviews about P3 only; P1's is on page 2, and P1 finds the HR
+    partner's read in their access log only once page 2 was viewed."""
+    newer = _stay_interviews(org, "P3", PAGE_SIZE)
+    first = hr_client.get("/decisions/queue")
+    assert first.status_code == 200 and "(P3)" in first.text and "(P1)" not in first.text
+    assert (_queue_reads_seen_by(org, "P3"), _queue_reads_seen_by(org, "P1")) == (1, 0)
+    with session_scope(org.url) as session:
+        shown = session.scalars(
+            select(AuditEvent.detail).where(
+                AuditEvent.actor == EMAILS["hr"],
+                AuditEvent.resource == "predictions",
+                AuditEvent.action == "read_individual",
+            )
+        ).all()
+    assert shown == [{"recommendations": newer, "subjects": ["P3"]}]
+    second = hr_client.get("/decisions/queue?page=2")
+    assert second.status_code == 200 and "(P1)" in second.text and "(P3)" not in second.text
+    assert (_queue_reads_seen_by(org, "P3"), _queue_reads_seen_by(org, "P1")) == (1, 1)
+
+
+def test_the_api_reads_the_whole_queue_and_names_everyone_in_it(org: Org, hr_client: TestClient) -> None:
+    newer = _stay_interviews(org, "P3", 3)
+    listed = hr_client.get("/api/v1/recommendations").json()["recommendations"]
+    assert {r["subject_hris_id"] for r in listed if r["kind"] == "stay_interview"} == {"P1", "P3"}
+    assert (_queue_reads_seen_by(org, "P3"), _queue_reads_seen_by(org, "P1")) == (1, 1)
+    with session_scope(org.url) as session:
+        shown = session.scalars(
+            select(AuditEvent.detail).where(
+                AuditEvent.actor == EMAILS["hr"],
+                AuditEvent.resource == "predictions",
+                AuditEvent.action == "read_individual",
+            )
+        ).all()
+    assert shown == [{"recommendations": [*newer, org.stay_interview_id], "subjects": ["P1", "P3"]}]

@@ -116,18 +116,19 @@ def queue_listing(
     today: dt.date | None = None,
 ) -> list[Listed]:
     """What the actor should work on: open and accepted recommendations, and snoozed ones whose date
-    has come; with `include_closed`, also those dismissed or done. Listed (and audited) without their
-    text: a page loads it for the few it shows (`queue_items`), a count needs none."""
+    has come; with `include_closed`, also those dismissed or done. Listed without whom they are about
+    or their text, and audited as counts: a page loads the few it shows (`queue_items`), which audits
+    who was shown; a count needs none."""
     day = today or dt.date.today()
     statuses = ACTIVE_STATUSES + (FINAL_STATUSES if include_closed else ())
-    listed = RecommendationAccess(session, actor, charter).queue(statuses)
-    return [i for i in listed if i.status != "snoozed" or i.snoozed_until is None or i.snoozed_until <= day]
+    return RecommendationAccess(session, actor, charter).queue(statuses, awake_on=day)
 
 
 def queue_items(
     session: Session, charter: CharterDocument, actor: Actor, listed: Sequence[Listed]
 ) -> list[QueueItem]:
-    """The recommendations behind entries of `queue_listing`, in full and in the same order."""
+    """The recommendations behind entries of `queue_listing`, in full and in the same order; audited as
+    a read of each of them and the people they are about."""
     return [QueueItem.of(v) for v in RecommendationAccess(session, actor, charter).details(listed)]
 
 
@@ -139,7 +140,8 @@ def recommendation_queue(
     include_closed: bool = False,
     today: dt.date | None = None,
 ) -> list[QueueItem]:
-    """The whole queue in full (`queue_listing`), for the API and the command line."""
+    """The whole queue in full, for the API and the command line: audited as the listing's counts and
+    a read of every recommendation and person in it."""
     listed = queue_listing(session, charter, actor, include_closed=include_closed, today=today)
     return queue_items(session, charter, actor, listed)
 

@@ -8,9 +8,13 @@ A recommendation is derived from one data source, so it is exactly as visible as
 - a rebalance or coaching suggestion is about a team's work patterns, never a person: roles with
   aggregate access to work patterns, a manager only for a unit whose people all report to them.
 
-Listing the queue audits one event per data source naming every person it showed (`subjects`), so
-each of them finds it in their access log; opening or acting on one recommendation that the actor may
-not see is refused and audited like any denied read.
+The audit says what was disclosed. Listing the queue (`queue`, for counts and paging) discloses how
+many recommendations of each kind there are, not whom they are about: it audits one aggregate read per
+data source with those counts. Loading recommendations in full (`details`: the fifty rows of a page,
+the whole queue for the API) discloses the people: it audits one read per data source naming each
+recommendation and person shown (`subjects`), so each of them, and only they, find it in their access
+log. Opening or acting on one recommendation that the actor may not see is refused and audited like
+any denied read.
 
 At 5,000 people the queue holds hundreds of recommendations: which of them an audience may see, and
 by which names, is judged once per data version (`policy.snapshots`), keyed by the charter's decisions
@@ -21,6 +25,7 @@ every call is audited, so the cache changes neither what anyone sees nor what th
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -77,16 +82,17 @@ class Visible:
 
 
 class Listed(NamedTuple):
-    """A recommendation in the actor's queue: its state as read now and what it is about, without the
-    text and evidence (a page shows fifty of hundreds, a count none). A tuple: hundreds are made per
-    request."""
+    """A recommendation in the actor's queue: its state as read now, its kind and the data source it
+    comes from, enough to count and page. Neither whom it is about nor its text: the listing is audited
+    as counts, so a person is shown only through `details`, which audits who was shown. A tuple:
+    hundreds are made per request."""
 
     id: int
     kind: str
     status: str
     snoozed_until: dt.date | None
     created_at: dt.datetime
-    named: Named
+    rule: KindRule
 
 
 class _About(NamedTuple):
@@ -116,6 +122,13 @@ _ABOUT = (
 
 def _kind_rule(kind: str) -> KindRule | None:
     return KIND_RULES.get(kind)
+
+
+def _asleep(status: str, snoozed_until: dt.date | None, awake_on: dt.date | None) -> bool:
+    """Snoozed to a day after `awake_on` (never, without one)."""
+    if awake_on is None or status != "snoozed" or snoozed_until is None:
+        return False
+    return snoozed_until > awake_on
 
 
 class RecommendationAccess:
@@ -254,9 +267,17 @@ class RecommendationAccess:
         unknown = [_About(*r[:4]) for r in rows if r[0] not in every.judged]
         return {**every.names, **self._judge(unknown).names} if unknown else every.names
 
-    def queue(self, statuses: Iterable[str], kinds: Iterable[str] | None = None) -> list[Listed]:
-        """Recommendations of these statuses that the actor may see, newest first; audited per source.
-        Their state is read on every call, so an action shows at once."""
+    def queue(
+        self,
+        statuses: Iterable[str],
+        kinds: Iterable[str] | None = None,
+        *,
+        awake_on: dt.date | None = None,
+    ) -> list[Listed]:
+        """Recommendations of these statuses that the actor may see, newest first, audited per source
+        as an aggregate read of how many of each kind were listed: the listing names no one. With
+        `awake_on`, snoozed ones whose date is later are left out here, so the counts audited are those
+        the caller gets. Their state is read on every call, so an action shows at once."""
         query = (
             select(*_ABOUT, Recommendation.status, Recommendation.snoozed_until, Recommendation.created_at)
             .where(Recommendation.status.in_(list(statuses)))
@@ -267,37 +288,48 @@ class RecommendationAccess:
         rows = self.session.execute(query).tuples().all()
         names = self._names(rows)
         shown = [
-            Listed(id_, kind, status, snoozed_until, created_at, names[id_])
+            Listed(id_, kind, status, snoozed_until, created_at, names[id_].rule)
             for id_, kind, _, _, status, snoozed_until, created_at in rows
-            if id_ in names
+            if id_ in names and not _asleep(status, snoozed_until, awake_on)
         ]
-        by_source: dict[tuple[str, str], list[Listed]] = {}
+        by_source: dict[tuple[str, str], Counter[str]] = {}
         for item in shown:
-            by_source.setdefault((item.named.rule.source, item.named.rule.purpose), []).append(item)
-        for (source, purpose), items in sorted(by_source.items()):
-            individual = any(i.named.subject_hris_id for i in items)
+            by_source.setdefault((item.rule.source, item.rule.purpose), Counter())[item.kind] += 1
+        for (source, purpose), kind_counts in sorted(by_source.items()):
             audit.record(
                 self.session,
                 self.actor,
-                (Action.READ_INDIVIDUAL if individual else Action.READ_AGGREGATE).value,
+                Action.READ_AGGREGATE.value,
                 source,
                 purpose=purpose,
-                detail={
-                    "recommendations": [i.id for i in items],
-                    "subjects": sorted({i.named.subject_hris_id for i in items if i.named.subject_hris_id}),
-                },
+                detail={"listed": kind_counts.total(), "kinds": dict(sorted(kind_counts.items()))},
             )
         return shown
 
     def details(self, listed: Sequence[Listed]) -> list[Visible]:
-        """The full recommendations behind entries `queue` listed (and audited), in their order;
-        visibility is checked again, so an entry made up by a caller reveals nothing."""
+        """The full recommendations behind entries `queue` listed, in their order; visibility is
+        checked again, so an entry made up by a caller reveals nothing. Audited per source as a read
+        naming every recommendation and person returned, and no other."""
         ids = [entry.id for entry in listed]
         rows = {
             r.id: r for r in self.session.scalars(select(Recommendation).where(Recommendation.id.in_(ids)))
         }
         names = self._names([(r.id, r.kind, r.subject_person_id, r.org_unit_id) for r in rows.values()])
-        return [Visible(rows[i], names[i]) for i in ids if i in rows and i in names]
+        shown = [Visible(rows[i], names[i]) for i in ids if i in rows and i in names]
+        by_source: dict[tuple[str, str], list[Visible]] = {}
+        for visible in shown:
+            by_source.setdefault((visible.named.rule.source, visible.named.rule.purpose), []).append(visible)
+        for (source, purpose), items in sorted(by_source.items()):
+            subjects = sorted({h for i in items if (h := i.named.subject_hris_id)})
+            audit.record(
+                self.session,
+                self.actor,
+                (Action.READ_INDIVIDUAL if subjects else Action.READ_AGGREGATE).value,
+                source,
+                purpose=purpose,
+                detail={"recommendations": [i.row.id for i in items], "subjects": subjects},
+            )
+        return shown
 
     def get(self, recommendation_id: int, *, purpose_detail: Mapping[str, Any] | None = None) -> Visible:
         """One recommendation, or a refusal (audited) if the charter does not let the actor see it."""

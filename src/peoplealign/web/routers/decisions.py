@@ -90,8 +90,8 @@ def queue_page(
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
     """After acting on a recommendation (`done`), the page that holds it, so the result is in view.
-    The whole queue is listed (and audited) for the counts and the paging; only the page's
-    recommendations are loaded in full."""
+    The whole queue is listed (audited as counts) for the counts and the paging; only the page's
+    recommendations are loaded in full, so only their people are audited as shown."""
     listing = queue_listing(session, charter, actor, include_closed=True)
     counts = Counter(i.kind for i in listing if i.status in ACTIVE_STATUSES)
     shown = [i for i in listing if kind is None or i.kind == kind]
