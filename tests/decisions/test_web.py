@@ -9,7 +9,10 @@ import pytest
 from decisions_helpers import EMAILS, Org, sign_in
 from fastapi.testclient import TestClient
 
+from peoplealign.policy.gateway import PersonalData
+from peoplealign.store.engine import session_scope
 from peoplealign.web.app import create_app
+from peoplealign.web.paging import PAGE_SIZE
 
 
 @pytest.fixture
@@ -105,3 +108,21 @@ def test_manager_records_a_check_in_the_employee_shares(client: TestClient) -> N
     token = sign_in(client, "employee")
     client.post(f"/check-ins/{check_in['id']}/share", data={"shared": "yes", "csrf_token": token})
     assert client.get(f"/api/v1/check-ins/{check_in['id']}").json()["shared"] is True
+
+
+def test_the_access_log_is_shown_a_page_at_a_time_and_exported_whole(
+    client: TestClient, sqlite_org: Org
+) -> None:
+    charter = sqlite_org.charter()
+    with session_scope(sqlite_org.url) as session:
+        hr = PersonalData(session, sqlite_org.actors["hr"], "administration", charter)
+        for _ in range(PAGE_SIZE + 3):
+            hr.person(sqlite_org.person["P1"])
+    sign_in(client, "employee")
+    first = client.get("/my-data").text
+    assert first.count(f"<td>{EMAILS['hr']}</td>") == PAGE_SIZE
+    assert f"1–{PAGE_SIZE} of {PAGE_SIZE + 3} entries" in first
+    second = client.get("/my-data?page=2").text
+    assert second.count(f"<td>{EMAILS['hr']}</td>") == 3
+    export = client.get("/my-data/export").json()
+    assert sum(e["actor"] == EMAILS["hr"] for e in export["access_log"]) == PAGE_SIZE + 3

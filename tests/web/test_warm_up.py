@@ -5,6 +5,8 @@ a write it warms only the pages that read the written table."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import weakref
 
 from sqlalchemy import func, select
 
@@ -12,7 +14,7 @@ from peoplealign.policy import data_version
 from peoplealign.store.engine import session_factory, session_scope
 from peoplealign.store.models import AuditEvent, CheckIn, Person
 from peoplealign.web.app import create_app
-from peoplealign.web.warm_up import WARM_UP_JOB, WARMERS, Warmed, warm_up
+from peoplealign.web.warm_up import WARM_UP_JOB, WARMERS, Warmed, settle_heap, warm_up
 
 
 def _warm_up_reads(url: str) -> int:
@@ -67,3 +69,25 @@ def test_served_apps_warm_up_and_test_apps_do_not(demo_url: str) -> None:
     names = [job.name for job in create_app(demo_url, run_scheduled_jobs=True).state.scheduled_jobs]
     assert WARM_UP_JOB in names
     assert create_app(demo_url).state.scheduled_jobs == ()
+
+
+class _Node:
+    """An object in a reference cycle: only the cyclic collector can free it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_what_a_pass_cached_is_frozen_and_a_later_pass_reclaims_dropped_cycles() -> None:
+    try:
+        node = _Node()
+        alive = weakref.ref(node)
+        assert settle_heap() > 0
+        assert not any(obj is node for obj in gc.get_objects()), "frozen: the collector skips it"
+        del node
+        gc.collect()
+        assert alive() is not None, "a frozen cycle is not collected"
+        settle_heap()
+        assert alive() is None, "the next settle unfreezes and collects it"
+    finally:
+        gc.unfreeze()

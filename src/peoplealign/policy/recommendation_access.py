@@ -267,13 +267,7 @@ class RecommendationAccess:
         unknown = [_About(*r[:4]) for r in rows if r[0] not in every.judged]
         return {**every.names, **self._judge(unknown).names} if unknown else every.names
 
-    def queue(
-        self,
-        statuses: Iterable[str],
-        kinds: Iterable[str] | None = None,
-        *,
-        awake_on: dt.date | None = None,
-    ) -> list[Listed]:
+    def queue(self, statuses: Iterable[str], *, awake_on: dt.date | None = None) -> list[Listed]:
         """Recommendations of these statuses that the actor may see, newest first, audited per source
         as an aggregate read of how many of each kind were listed: the listing names no one. With
         `awake_on`, snoozed ones whose date is later are left out here, so the counts audited are those
@@ -283,8 +277,6 @@ class RecommendationAccess:
             .where(Recommendation.status.in_(list(statuses)))
             .order_by(Recommendation.created_at.desc(), Recommendation.id.desc())
         )
-        if kinds is not None:
-            query = query.where(Recommendation.kind.in_(list(kinds)))
         rows = self.session.execute(query).tuples().all()
         names = self._names(rows)
         shown = [

@@ -13,6 +13,7 @@ page read has changed, warming only those pages and doing nothing (and auditing 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import time
 from collections.abc import Callable, Hashable
@@ -34,6 +35,7 @@ from peoplealign.web.scheduled_jobs import ScheduledJob
 logger = logging.getLogger("uvicorn.error")
 
 WARM_UP_JOB = "warm-up"
+PASS_DONE = "warm-up: done"  # what the log says after a pass that warmed something
 CHECK_INTERVAL_SECONDS = 15.0  # a check is one statement of index look-ups, about a millisecond
 
 Warmer = Callable[[Session, Actor, CharterDocument], object]
@@ -83,6 +85,22 @@ def warm_up(sessions: sessionmaker[Session], warmed: Warmed) -> None:
             read = reads(session)
             session.commit()  # a refusal stays in the audit trail too
         warmed.pages[page] = (read, seen.of(read))
+    frozen = settle_heap()
+    logger.info("%s, %d objects moved out of the garbage collector's way", PASS_DONE, frozen)
+
+
+def settle_heap() -> int:
+    """Freeze what the caches now hold, so the cyclic garbage collector stops walking it.
+
+    At 5,000 people the caches hold some 350,000 objects. A full collection walks all of them, taking
+    100-270 ms with every request thread stopped, and concurrent page views set one off every twenty
+    or so requests: on the web benchmark those pauses were the slowest views. Frozen objects are still
+    freed by reference counting when a new data version drops them; unfreezing first lets this
+    collection reclaim the cycles the previous caches left. Returns how many objects are frozen."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
 
 
 def warm_up_job(sessions: sessionmaker[Session]) -> ScheduledJob:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from peoplealign.decisions.my_data import my_data
@@ -14,6 +14,7 @@ from peoplealign.policy.access_log import own_person
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.correction_access import open_corrections, request_correction, resolve_correction
 from peoplealign.web.deps import CurrentCharter, DbSession, require_view
+from peoplealign.web.paging import paginate
 from peoplealign.web.templating import render
 
 router = APIRouter()
@@ -29,11 +30,20 @@ def my_data_page(
     actor: MyDataActor,
     charter: CurrentCharter,
     requested: int | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
+    """The access log is shown a page at a time: someone whose record is read often has hundreds of
+    entries, and rendering them all was most of the page's time. The export holds them all."""
+    data = my_data(session, charter, actor)
     return render(
         request,
         "my_data.html",
-        {"title": "My data", "data": my_data(session, charter, actor), "requested": requested},
+        {
+            "title": "My data",
+            "data": data,
+            "log": paginate(request, data.access_log, page),
+            "requested": requested,
+        },
     )
 
 
