@@ -57,7 +57,7 @@ def test_private_to_the_two_people_until_the_employee_shares_it(org: Org) -> Non
         with pytest.raises(PolicyDenied):
             _get(org, outsider, check_in)
     with session_scope(org.url) as session:
-        log = access_log(session, org.charter(), org.actors["employee"])
+        log, _ = access_log(session, org.charter(), org.actors["employee"])
     seen = {(e.actor, e.outcome) for e in log if e.data == "check_in"}
     assert (EMAILS["hr"], "allowed") in seen and (EMAILS["hr"], "denied") in seen
     assert (EMAILS["colleague"], "denied") in seen and (EMAILS["manager"], "changed") in seen

@@ -43,7 +43,7 @@ def _reads_by_others(org: Org) -> None:
 def test_access_log_shows_every_read_by_someone_else(org: Org) -> None:
     _reads_by_others(org)
     with session_scope(org.url) as session:
-        entries = access_log(session, org.charter(), org.actors["employee"])
+        entries, _ = access_log(session, org.charter(), org.actors["employee"])
     seen = [(e.actor, e.data, e.outcome) for e in entries]
     assert (EMAILS["hr"], "hris", "allowed") in seen, "a read of the record alone"
     assert (EMAILS["manager"], "hris", "allowed") in seen, "a list read of the manager's team"
@@ -52,7 +52,7 @@ def test_access_log_shows_every_read_by_someone_else(org: Org) -> None:
     assert all(e.actor != EMAILS["employee"] for e in entries), "their own reads are not listed"
     assert len(entries) == 4, seen
     with session_scope(org.url) as session:
-        colleague = access_log(session, org.charter(), org.actors["colleague"])
+        colleague, _ = access_log(session, org.charter(), org.actors["colleague"])
     assert sorted((e.actor, e.data) for e in colleague) == [
         (EMAILS["hr"], "hris"),
         (EMAILS["manager"], "hris"),

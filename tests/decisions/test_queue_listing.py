@@ -195,7 +195,7 @@ def _queue_reads_seen_by(org: Org, hris_id: str) -> int:
     """How many of the HR partner's reads of stay interviews the person finds in their access log."""
     person = Actor(f"{hris_id.lower()}@example.org", frozenset({"employee"}), person_id=org.person[hris_id])
     with session_scope(org.url) as session:
-        log = access_log(session, org.charter(), person)
+        log, _ = access_log(session, org.charter(), person)
     return sum(1 for e in log if e.actor == EMAILS["hr"] and e.data == "predictions")
 
 

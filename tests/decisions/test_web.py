@@ -126,3 +126,4 @@ def test_the_access_log_is_shown_a_page_at_a_time_and_exported_whole(
     assert second.count(f"<td>{EMAILS['hr']}</td>") == 3
     export = client.get("/my-data/export").json()
     assert sum(e["actor"] == EMAILS["hr"] for e in export["access_log"]) == PAGE_SIZE + 3
+    assert export["access_log_total"] == len(export["access_log"])

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from peoplealign.policy.access_log import AccessEntry, access_log, own_person
+from peoplealign.policy.access_log import MAX_EVENTS, AccessEntry, access_log, own_person
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter_document import CharterDocument
 from peoplealign.policy.check_in_access import CheckInAccess, CheckInView
@@ -110,6 +110,7 @@ class MyData:
     corrections: list[CorrectionView]
     held: list[HeldData]
     access_log: list[AccessEntry]
+    access_log_total: int
     survey_statement: str
     charter_version: int
 
@@ -125,11 +126,20 @@ class MyData:
             "data_held": [h.as_dict() for h in self.held],
             "survey_answers": self.survey_statement,
             "access_log": [e.as_dict() for e in self.access_log],
+            "access_log_total": self.access_log_total,
         }
 
 
-def my_data(session: Session, charter: CharterDocument, actor: Actor) -> MyData:
-    """Everything about the actor's own person that the charter lets them see, and who looked."""
+def my_data(
+    session: Session,
+    charter: CharterDocument,
+    actor: Actor,
+    *,
+    log_from: int = 0,
+    log_size: int = MAX_EVENTS,
+) -> MyData:
+    """Everything about the actor's own person that the charter lets them see, and who looked
+    (`log_size` entries of the access log from `log_from`, newest first)."""
     person = own_person(session, actor)
     profile = PersonalData(session, actor, PURPOSE, charter).person(person.id)
     records = (
@@ -138,6 +148,7 @@ def my_data(session: Session, charter: CharterDocument, actor: Actor) -> MyData:
         else {}
     )
     check_ins = [c for c in CheckInAccess(session, actor, charter).visible() if c.role == "employee"]
+    log, log_total = access_log(session, charter, actor, log_from, log_size)
     return MyData(
         generated_at=dt.datetime.now(dt.UTC),
         profile={k: v.isoformat() if isinstance(v, dt.date) else v for k, v in profile.items()},
@@ -146,7 +157,8 @@ def my_data(session: Session, charter: CharterDocument, actor: Actor) -> MyData:
         check_ins=check_ins,
         corrections=own_corrections(session, actor, person),
         held=held_data(charter, actor),
-        access_log=access_log(session, charter, actor),
+        access_log=log,
+        access_log_total=log_total,
         survey_statement=survey_statement(charter.k_aggregate),
         charter_version=charter.version,
     )

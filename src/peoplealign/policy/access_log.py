@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from peoplealign.errors import NotFoundError
@@ -63,15 +63,23 @@ def own_person(session: Session, actor: Actor) -> Person:
 
 
 def access_log(
-    session: Session, charter: CharterDocument, actor: Actor, limit: int = MAX_EVENTS
-) -> list[AccessEntry]:
-    """Newest first: reads, refusals and changes of the actor's own record by anyone else."""
+    session: Session, charter: CharterDocument, actor: Actor, offset: int = 0, limit: int = MAX_EVENTS
+) -> tuple[list[AccessEntry], int]:
+    """Newest first, `limit` entries from `offset`: reads, refusals and changes of the actor's own
+    record by anyone else; and how many the log holds in all (a page shows fifty, while someone whose
+    record is read often has thousands)."""
     person = own_person(session, actor)
     enforce(session, charter, actor, Action.READ_OWN, "hris", PURPOSE, subject=person.hris_id)
     own_logins = {e.lower() for e in session.scalars(select(User.email).where(User.person_id == person.id))}
     own_logins.add(actor.email.lower())
+    about_me = (
+        select(AuditEvent.id)
+        .join(AuditEventSubject, AuditEventSubject.event_id == AuditEvent.id)
+        .where(AuditEventSubject.subject == person.hris_id, AuditEvent.actor.not_in(sorted(own_logins)))
+    )
+    total = int(session.scalar(select(func.count()).select_from(about_me.subquery())) or 0)
     rows = session.execute(
-        select(
+        about_me.with_only_columns(
             AuditEvent.id,
             AuditEvent.occurred_at,
             AuditEvent.actor,
@@ -80,9 +88,8 @@ def access_log(
             AuditEvent.purpose,
             AuditEvent.outcome,
         )
-        .join(AuditEventSubject, AuditEventSubject.event_id == AuditEvent.id)
-        .where(AuditEventSubject.subject == person.hris_id, AuditEvent.actor.not_in(sorted(own_logins)))
         .order_by(AuditEventSubject.event_id.desc())
+        .offset(offset)
         .limit(limit)
     )
     entries = [
@@ -104,6 +111,6 @@ def access_log(
         "audit",
         subject=person.hris_id,
         purpose=PURPOSE,
-        detail={"access_log_entries": len(entries)},
+        detail={"access_log_entries": len(entries), "from": offset},
     )
-    return entries
+    return entries, total

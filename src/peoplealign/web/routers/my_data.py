@@ -14,7 +14,7 @@ from peoplealign.policy.access_log import own_person
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.correction_access import open_corrections, request_correction, resolve_correction
 from peoplealign.web.deps import CurrentCharter, DbSession, require_view
-from peoplealign.web.paging import paginate
+from peoplealign.web.paging import PAGE_SIZE, page_of
 from peoplealign.web.templating import render
 
 router = APIRouter()
@@ -32,16 +32,16 @@ def my_data_page(
     requested: int | None = None,
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
-    """The access log is shown a page at a time: someone whose record is read often has hundreds of
-    entries, and rendering them all was most of the page's time. The export holds them all."""
-    data = my_data(session, charter, actor)
+    """The access log is shown a page at a time: someone whose record is read often has thousands of
+    entries, and reading and rendering them all was most of the page's time. The export holds them."""
+    data = my_data(session, charter, actor, log_from=(page - 1) * PAGE_SIZE, log_size=PAGE_SIZE)
     return render(
         request,
         "my_data.html",
         {
             "title": "My data",
             "data": data,
-            "log": paginate(request, data.access_log, page),
+            "log": page_of(request, data.access_log, page, data.access_log_total),
             "requested": requested,
         },
     )
