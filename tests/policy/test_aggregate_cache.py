@@ -7,16 +7,17 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from peoplealign.ingest.pipeline import import_file
-from peoplealign.policy import charter_store, data_version, snapshots
+from peoplealign.policy import charter_store, data_version, gateway, snapshots
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter_document import default_yaml
 from peoplealign.policy.gateway import PersonalData
 from peoplealign.policy.retention import enforce_retention
 from peoplealign.store.engine import session_scope
-from peoplealign.store.models import Person, Question, Response, Survey
+from peoplealign.store.models import AuditEvent, Person, Question, Response, Survey
 
 ANALYST = Actor("analyst@example.org", frozenset({"analyst"}))
 ADMIN = Actor("admin@example.org", frozenset({"admin"}))
@@ -116,3 +117,26 @@ def test_charter_approval_and_retention_change_the_data_version(db_url: str) -> 
         enforce_retention(s, ADMIN)
     with session_scope(db_url) as s:
         assert data_version.data_version(s) != approved
+
+
+def test_a_repeated_headcount_is_counted_once_and_audited_every_time(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _import(db_url, tmp_path, "org-units", UNITS, "units.csv")
+    _import(db_url, tmp_path, "people", _people(ops=5), "people.csv")
+    built: list[object] = []
+    original = gateway.build_report
+    monkeypatch.setattr(gateway, "build_report", lambda *a, **kw: built.append(a) or original(*a, **kw))
+    with session_scope(db_url) as s:
+        before = s.scalar(select(func.count()).select_from(AuditEvent))
+    for _ in range(3):
+        assert _by_department(db_url) == {"Engineering": 7, "Operations": 5}
+    with session_scope(db_url) as s:
+        town_hall = PersonalData(s, ANALYST, "org_reporting").headcount(["department"], town_hall=True)
+        assert {str(c.group["department"]): c.n for c in town_hall.cells} == {
+            "Engineering": 7,
+            "Operations": 5,
+        }
+        audited = s.scalar(select(func.count()).select_from(AuditEvent))
+    assert len(built) == 2, "one count for the analyst's scope, one for the town hall's"
+    assert audited == before + 4, "every read is audited, cached or not"

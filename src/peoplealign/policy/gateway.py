@@ -461,21 +461,30 @@ class PersonalData:
             "hris", by, filters, detail, town_hall=town_hall, public=TOWN_HALL_STRUCTURE
         )
         active = snapshots.employed(self.session, day)
-        audience = (
-            Audience(Scope.SELF)
-            if town_hall
-            else self._audience(obligations, {person: str(person) for person in active.ids})
-        )
-        report = build_report(
-            active.population,
-            audience,
-            obligations.k,
-            by,
-            filters,
-            lambda members: float(len(members)),
-            structure=True,
-        )
-        self._audit_aggregate("hris", {**detail, "scope": audience.scope.value}, report)
+
+        def count() -> Report:
+            audience = (
+                Audience(Scope.SELF)
+                if town_hall
+                else self._audience(obligations, {person: str(person) for person in active.ids})
+            )
+            return build_report(
+                active.population,
+                audience,
+                obligations.k,
+                by,
+                filters,
+                lambda members: float(len(members)),
+                structure=True,
+            )
+
+        # A home page counts three breakdowns on every view: each answer is kept per audience.
+        whose = ("town hall", None) if town_hall else self._audience_key(obligations)
+        key = ("headcount", day, tuple(by), repr(sorted(filters.items())), obligations.k, *whose)
+        kept = snapshots.cached(self.session, key, count)
+        report = Report(list(kept.cells), kept.k)  # the cached copy stays as it is
+        scope = Scope.SELF if town_hall else obligations.scope
+        self._audit_aggregate("hris", {**detail, "scope": scope.value}, report)
         return report
 
     def _audit_aggregate(self, resource: str, detail: Mapping[str, Any], report: Report) -> None:
