@@ -25,8 +25,7 @@ from peoplealign.policy.data_version import versions
 from peoplealign.store.engine import session_scope
 from peoplealign.store.models import AuditEvent, AuditEventSubject, Recommendation
 from peoplealign.web.app import create_app
-from peoplealign.web.paging import PAGE_SIZE
-from peoplealign.web.routers.decisions import _evidence_rows
+from peoplealign.web.routers.decisions import QUEUE_PAGE_SIZE, _evidence_rows
 
 
 @pytest.fixture
@@ -232,7 +231,7 @@ def test_the_home_card_counts_without_naming_anyone(org: Org, hr_client: TestCli
 def test_the_page_names_exactly_the_people_it_shows(org: Org, hr_client: TestClient) -> None:
     """Page 1 holds the newer stay interviews about P3 only; P1's is on page 2, and P1 finds the HR
     partner's read in their access log only once page 2 was viewed."""
-    newer = _stay_interviews(org, "P3", PAGE_SIZE)
+    newer = _stay_interviews(org, "P3", QUEUE_PAGE_SIZE)
     first = hr_client.get("/decisions/queue")
     assert first.status_code == 200 and "(P3)" in first.text and "(P1)" not in first.text
     assert (_queue_reads_seen_by(org, "P3"), _queue_reads_seen_by(org, "P1")) == (1, 0)

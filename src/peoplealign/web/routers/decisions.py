@@ -29,13 +29,16 @@ from peoplealign.policy.actor import Actor
 from peoplealign.policy.decision_access import decision, decisions
 from peoplealign.web.charter_rules import views_for_roles
 from peoplealign.web.deps import CurrentActor, CurrentCharter, DbSession, require_view
-from peoplealign.web.paging import PAGE_SIZE, paginate
+from peoplealign.web.paging import paginate
 from peoplealign.web.problems import AccessDenied
 from peoplealign.web.templating import render
 
 router = APIRouter()
 
 QUEUE_VIEWS = frozenset({"recommendation_queue", "coaching"})
+# Each recommendation is a card with its evidence and four action forms: 25 is a page one works
+# through, and rendering 50 of them was most of the page's time.
+QUEUE_PAGE_SIZE = 25
 
 
 def queue_actor(actor: CurrentActor, charter: CurrentCharter) -> Actor:
@@ -99,8 +102,8 @@ def queue_page(
     closed = [i for i in shown if i.status not in ACTIVE_STATUSES]
     ordered = [*active, *closed]
     if done is not None and "page" not in request.query_params:
-        page = next((n // PAGE_SIZE + 1 for n, item in enumerate(ordered) if item.id == done), page)
-    listed = paginate(request, ordered, page)
+        page = next((n // QUEUE_PAGE_SIZE + 1 for n, item in enumerate(ordered) if item.id == done), page)
+    listed = paginate(request, ordered, page, QUEUE_PAGE_SIZE)
     items = queue_items(session, charter, actor, listed.items)
     return render(
         request,
