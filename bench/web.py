@@ -6,13 +6,11 @@ once and kept in bench/.cache/. The app runs in a uvicorn subprocess as `peoplea
 one worker, with the background warm-up of the organisation-wide dashboards (`web.warm_up`), which
 the benchmark waits for before it measures (`warm_up_s`); the daily retention and audit-verification
 jobs are left out, as they would land in the measurement at random. `--workers 2` (written to
-web-2-workers.json) runs two: aggregates are cached per process (`policy.snapshots`, the anonymity
-decisions), so each worker computes and holds its own copy; on 2 cores the benchmark's clients compete
-for the same CPUs.
-Several workers also pay ~45 ms on every keep-alive request after the first: uvicorn's supervisor binds
-the shared socket without IPPROTO_TCP, so asyncio never sets TCP_NODELAY and each response waits for the
-client's delayed ACK (Kludex/uvicorn#3149, open; measured here: /healthz 48 ms on a kept-alive
-connection, 2 ms on new ones). `peoplealign serve` therefore runs one worker.
+web-2-workers.json) runs two, as `peoplealign serve --workers 2` does: aggregates are cached per
+process (`policy.snapshots`, the anonymity decisions), so each worker computes, warms and holds its own
+copy; on 2 cores the benchmark's clients compete for the same CPUs. (With uvicorn's own multi-worker
+socket, every kept-alive request after the first paid ~45 ms, /healthz 48 ms against 2 ms on new
+connections: Kludex/uvicorn#3149, worked around in `web.workers`.)
 Each persona signs in once; its pages come from
 `NAV_ITEMS` filtered by the charter's views for its roles (so pages added later are measured too),
 minus tooling (`/docs`). After one warm-up request per page (its time is reported as `first_ms`),
@@ -115,22 +113,13 @@ def app_from_environment() -> Any:
 
 
 def serve(url: str, port: int, workers: int) -> None:
-    import uvicorn
+    """As `peoplealign serve --workers N` serves, with the benchmark's app; info-level logging for the
+    warm-up's lines (`wait_for_warm_up`), no access log."""
+    from peoplealign.web.workers import serve as run_workers
 
     os.environ[URL_VARIABLE] = url
-    # Info level for the warm-up's lines (`wait_for_warm_up`); no access log.
-    if workers == 1:
-        uvicorn.run(app_from_environment(), host="127.0.0.1", port=port, log_level="info", access_log=False)
-    else:
-        uvicorn.run(
-            f"{Path(__file__).stem}:app_from_environment",
-            factory=True,
-            host="127.0.0.1",
-            port=port,
-            log_level="info",
-            access_log=False,
-            workers=workers,
-        )
+    factory = f"{Path(__file__).stem}:app_from_environment"
+    run_workers(factory, host="127.0.0.1", port=port, workers=workers, access_log=False)
 
 
 def wait_for_warm_up(server: subprocess.Popen[str], workers: int) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -23,16 +24,23 @@ def serve(
             "HTTPS; localhost and 127.0.0.1 work without it.",
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes, about one per CPU core. Each keeps its own caches of the "
+            "dashboards (memory grows with the number) and warms them at start-up.",
+        ),
+    ] = 1,
     db: DbOption = None,
 ) -> None:
     """Run the web interface: sign-in, role-aware pages, REST API under /api/v1 and docs at /docs."""
-    import uvicorn
-
-    from peoplealign.web.app import create_app
+    from peoplealign.web import workers as serving
 
     url = prepared_db(db)
-    app = create_app(url, secure_cookies=not insecure_cookies, run_scheduled_jobs=True)
+    os.environ[serving.URL_VARIABLE] = url
+    os.environ[serving.INSECURE_COOKIES_VARIABLE] = "1" if insecure_cookies else "0"
     shown_host = f"[{host}]" if ":" in host else host
     typer.echo(f"PeopleAlign is running at http://{shown_host}:{port}/ (database {url})")
     typer.echo("Press Ctrl+C to stop.")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    serving.serve(serving.FACTORY, host=host, port=port, workers=workers)
