@@ -1,5 +1,6 @@
-"""Views of the trail check only the events after the last full verification: what that catches,
-what only the next full verification catches, and the subject index the access logs read."""
+"""Views of the trail check only the events after the newest one already verified, by the last full
+verification or by an earlier view in any process: what that catches, what only the next full
+verification catches, and the subject index the access logs read."""
 
 from __future__ import annotations
 
@@ -13,15 +14,19 @@ from sqlalchemy.orm import Session
 from peoplealign.policy import audit
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.audit import (
+    VERIFIED_SINCE_KEY,
+    ChainStatus,
+    canonical_time,
     chain_status,
+    defer_until_commit,
     last_full_verification,
     record,
     verify,
     verify_fully,
 )
-from peoplealign.store.engine import get_engine, session_scope
+from peoplealign.store.engine import dispose_all, get_engine, session_scope
 from peoplealign.store.migrate import alembic_config, upgrade
-from peoplealign.store.models import AuditEventSubject
+from peoplealign.store.models import AppSetting, AuditEventSubject
 
 HR = Actor(email="hr@example.org", roles=frozenset({"hr_partner"}))
 
@@ -165,3 +170,81 @@ def test_events_committed_while_the_chain_is_walked_are_not_taken_for_tampering(
         monkeypatch.setattr(audit, "_read_head", head_after_another_append)
         result = verify(s)
     assert len(appended) == 2 and result.ok and result.events_checked == 3
+
+
+def _view(url: str) -> ChainStatus:
+    """What the audit page does: check the chain, then record the reading, committed together."""
+    with session_scope(url) as s:
+        defer_until_commit(s)
+        status = chain_status(s)
+        record(s, HR, "audit.read", "audit", purpose="audit_review")
+    return status
+
+
+def _stored_count(url: str) -> int:
+    with session_scope(url) as s:
+        value = s.scalar(select(AppSetting.value).where(AppSetting.key == VERIFIED_SINCE_KEY))
+    assert value is not None
+    return int(value["count"])
+
+
+def test_a_new_process_starts_from_the_link_a_view_in_another_one_stored(db_url: str) -> None:
+    _seed(db_url, 4)
+    _fully_verified(db_url)
+    _seed(db_url, 2, start=4)
+    first = _view(db_url)
+    assert first.ok and first.checked_now == 2 and _stored_count(db_url) == 6
+    _seed(db_url, 3, start=6)
+    dispose_all()  # a new process: nothing of the last one but the database
+    second = _view(db_url)
+    assert second.ok and second.checked_now == 1 + 3  # the first view's reading and the three since
+    assert second.newer_events == 2 + 1 + 3 and second.result.events_checked == 10
+    assert _stored_count(db_url) == 10
+
+
+def test_events_tampered_with_after_the_stored_link_are_caught_and_the_link_stays(db_url: str) -> None:
+    _seed(db_url, 3)
+    _fully_verified(db_url)
+    _seed(db_url, 1, start=3)
+    _view(db_url)
+    stored = _stored_count(db_url)
+    newer = _seed(db_url, 3, start=4)
+    _execute(db_url, "UPDATE audit_event SET subject = 'P99' WHERE id = :id", id=newer[1])
+    dispose_all()
+    status = _view(db_url)
+    assert not status.ok and status.result.first_broken_id == newer[1]
+    assert _stored_count(db_url) == stored, "a failed check never moves the link"
+    with session_scope(db_url) as s:
+        link_id = s.scalar(select(AppSetting.value).where(AppSetting.key == VERIFIED_SINCE_KEY))["last_id"]
+    _execute(db_url, "UPDATE audit_event SET hash = :h WHERE id = :id", h="e" * 64, id=link_id)
+    dispose_all()
+    status = _view(db_url)
+    assert not status.ok and status.result.first_broken_id == link_id
+    assert "verified earlier" in (status.result.reason or "")
+
+
+def test_the_stored_link_never_moves_backwards(db_url: str) -> None:
+    _seed(db_url, 2)
+    _fully_verified(db_url)
+    _seed(db_url, 2, start=2)
+    with session_scope(db_url) as slow:
+        defer_until_commit(slow)
+        assert chain_status(slow).result.events_checked == 4
+        record(slow, HR, "audit.read", "audit", purpose="audit_review")
+        _seed(db_url, 2, start=4)
+        assert _view(db_url).result.events_checked == 6  # a later view commits first
+        assert _stored_count(db_url) == 6
+    assert _stored_count(db_url) == 6, "the slower view verified less and leaves the further link"
+    with session_scope(db_url) as stale:
+        defer_until_commit(stale)
+        assert chain_status(stale).ok
+        record(stale, HR, "audit.read", "audit", purpose="audit_review")
+        _seed(db_url, 1, start=6)
+        _fully_verified(db_url)
+    with session_scope(db_url) as s:
+        full = last_full_verification(s)
+        stored = s.scalar(select(AppSetting.value).where(AppSetting.key == VERIFIED_SINCE_KEY))
+    assert full is not None and stored["full_verified_at"] != canonical_time(full.verified_at)
+    assert stored["count"] == 6, "a link of an older full verification is not stored over it"
+    status = _view(db_url)
+    assert status.ok and status.full.verified_at == full.verified_at and status.checked_now == 1

@@ -13,8 +13,9 @@ Walking the whole chain costs time in proportion to its length, and every page v
 it is not walked on every view of the trail (`chain_status`, what the audit page shows): a full
 verification (`verify_fully`: `peoplealign audit verify`, the page's button, the web app's daily
 scheduled job and the first view of a database that has none on record) is remembered with the
-chain's head at the time, and a view checks only what came after it. What that incremental check does
-and does not see is said at `chain_status`.
+chain's head at the time, and a view checks only what came after the newest event already verified,
+by that full verification or by an earlier view in any process (`VERIFIED_SINCE_KEY`). What that
+incremental check does and does not see is said at `chain_status`.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from peoplealign.store.models import AppSetting, AuditEvent, AuditEventSubject
 GENESIS_HASH = hashlib.sha256(b"peoplealign audit chain genesis").hexdigest()
 CHAIN_HEAD_KEY = "audit.chain_head"
 VERIFIED_KEY = "audit.verified"
+VERIFIED_SINCE_KEY = "audit.verified_since"
 OUTCOMES = ("allowed", "denied", "changed", "error")
 
 # Any constant works; it only has to be the same for every writer of one database.
@@ -44,6 +46,7 @@ _PG_CHAIN_LOCK = 7_318_442_019
 _STATE_KEY = "peoplealign.audit.chain_state"
 _HOOKED_KEY = "peoplealign.audit.hooked"
 _DEFER_KEY = "peoplealign.audit.deferred"
+_PROGRESS_KEY = "peoplealign.audit.progress"
 _VERIFY_BATCH = 2000
 _LOCAL_LOCK_KEY = "peoplealign.audit.local_lock"
 _LOCAL_APPENDERS: dict[str, threading.Lock] = {}
@@ -217,8 +220,11 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
 
 
 def _write_head(session: Session) -> None:
+    """At commit, under the chain lock: the chain head, and how far a view verified the chain."""
     state = _chain_state(session)
     if state is None:
+        if not session.info.get(_DEFER_KEY):  # deferred events are appended next and come back here
+            _save_progress(session)
         return
     last = _last_event(session)
     if last is None:
@@ -232,6 +238,7 @@ def _write_head(session: Session) -> None:
         CHAIN_HEAD_KEY,
         {"last_id": last.id, "last_hash": last.hash, "count": state.head_count + added},
     )
+    _save_progress(session)
     session.info.pop(_STATE_KEY, None)
 
 
@@ -550,7 +557,7 @@ def last_full_verification(session: Session) -> FullVerification | None:
 class ChainStatus:
     """What a view of the trail can say of the chain: the last full verification, and whether the
     events after it chain on from it (`result`, its count the whole chain's; `checked_now` of them
-    were checked by this view, the others by earlier views in this process)."""
+    were checked by this view, the others by earlier views, in this process or another)."""
 
     full: FullVerification
     result: VerifyResult
@@ -574,42 +581,74 @@ class ChainStatus:
         }
 
 
-# Per database: the full verification an incremental check started from and the newest event it
-# verified, so the next view walks only what was appended since (a new process starts again from the
-# full verification; each worker keeps its own).
-_verified_since: dict[str, tuple[dt.datetime, Link]] = {}
-_verified_guard = threading.Lock()
+@dataclass(frozen=True)
+class _Progress:
+    """The newest event views have verified since the full verification made at `full_at` (its
+    canonical time, which names it), as kept in `app_setting` under `VERIFIED_SINCE_KEY`."""
+
+    full_at: str
+    link: Link
+
+    def as_setting(self) -> dict[str, Any]:
+        return {"full_verified_at": self.full_at, **self.link.__dict__}
+
+    @classmethod
+    def from_setting(cls, value: Mapping[str, Any]) -> _Progress:
+        return cls(value["full_verified_at"], Link(value["last_id"], value["last_hash"], value["count"]))
+
+
+def _stored_progress(session: Session) -> _Progress | None:
+    value = session.execute(select(AppSetting.value).where(AppSetting.key == VERIFIED_SINCE_KEY)).scalar()
+    return None if value is None else _Progress.from_setting(value)
 
 
 def chain_status(session: Session) -> ChainStatus:
     """The chain's state for a view of the trail without walking all of it.
 
     A full verification checks every event's hash and link from the genesis to the chain head. This
-    check starts from the newest event already verified (by the last full verification or, in this
-    process, by an earlier view since) and makes sure that event still carries the hash it was verified
-    with, that every newer event chains from it and matches its own hash, and that the chain head
-    agrees. It therefore catches any alteration, insertion or deletion among the newer events and the
-    deletion of the newest ones. It does NOT look at the older events: one of them altered, deleted or
-    inserted is found by the next full verification, at the latest a day later by the web app's
-    scheduled job, or at once with `peoplealign audit verify` or the audit page's button. Without a
-    full verification on record, one runs now."""
+    check starts from the newest event already verified (by the last full verification or by an
+    earlier view since, in any process: each successful check is stored at its commit) and makes sure
+    that event still carries the hash it was verified with, that every newer event chains from it and
+    matches its own hash, and that the chain head agrees. It therefore catches any alteration,
+    insertion or deletion among the newer events and the deletion of the newest ones. It does NOT look
+    at the older events: one of them altered, deleted or inserted is found by the next full
+    verification, at the latest a day later by the web app's scheduled job, or at once with
+    `peoplealign audit verify` or the audit page's button. Without a full verification on record, one
+    runs now.
+
+    The stored progress is exactly as trustworthy as the stored full verification: both are rows of
+    the database the events are in, and whoever can rewrite the events can rewrite either. A check
+    that fails stores nothing; what a view stores extends only the full verification in force when
+    it commits, and only a longer stretch of it replaces a shorter one."""
     full = last_full_verification(session)
     if full is None:
         full = verify_fully(session)
         return ChainStatus(full, full.result, full.result.events_checked)
     if full.head is None:
         return ChainStatus(full, full.result, 0)
-    database = str(session.get_bind().engine.url)
-    with _verified_guard:
-        remembered = _verified_since.get(database)
-    start = remembered[1] if remembered is not None and remembered[0] == full.verified_at else full.head
+    full_at = canonical_time(full.verified_at)
+    stored = _stored_progress(session)
+    start = stored.link if stored is not None and stored.full_at == full_at else full.head
     result, link = _check_anchor(session, start) or _check(session, start)
-    if result.ok:
-        with _verified_guard:
-            current = _verified_since.get(database)
-            if current is None or current[0] != full.verified_at or current[1].count < link.count:
-                _verified_since[database] = (full.verified_at, link)
+    if result.ok and link.count > start.count:
+        session.info[_PROGRESS_KEY] = _Progress(full_at, link)
+        _hook(session)
     return ChainStatus(full, result, link.count - start.count)
+
+
+def _save_progress(session: Session) -> None:
+    """Store how far this transaction's views verified the chain, at its commit, under the chain lock
+    (which every writer of the progress holds, so of concurrent views the furthest one stays)."""
+    pending: _Progress | None = session.info.pop(_PROGRESS_KEY, None)
+    if pending is None:
+        return
+    _lock_chain(session)
+    full = last_full_verification(session)
+    if full is None or canonical_time(full.verified_at) != pending.full_at:
+        return  # a newer full verification took over, which later views start from
+    stored = _stored_progress(session)
+    if stored is None or stored.full_at != pending.full_at or stored.link.count < pending.link.count:
+        _put_setting(session, VERIFIED_SINCE_KEY, pending.as_setting())
 
 
 def _check_anchor(session: Session, start: Link) -> tuple[VerifyResult, Link] | None:
