@@ -1,27 +1,42 @@
 """The background warm-up computes the organisation-wide dashboards once per data version, reading
 as the audited system actor, and stays idle (no reads, no audit events) while nothing changed; after
-a write it warms only the pages that read the written table."""
+a write it warms only the pages that read the written table. What it warms is what the first reader's
+view needs: that view computes nothing new, yet its reads are audited as the reader's."""
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
+import shutil
 import weakref
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import Any
 
+import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from web_helpers import sign_in
 
-from peoplealign.policy import data_version
-from peoplealign.store.engine import session_factory, session_scope
+from peoplealign.demo.users import DEMO_PASSWORD
+from peoplealign.listening.ingest import ingest_comments
+from peoplealign.listening.scorer import CommentScorer
+from peoplealign.policy import data_version, snapshots
+from peoplealign.store.engine import dispose_all, session_factory, session_scope
 from peoplealign.store.models import AuditEvent, CheckIn, Person
 from peoplealign.web.app import create_app
 from peoplealign.web.warm_up import WARM_UP_JOB, WARMERS, Warmed, settle_heap, warm_up
 
 
 def _warm_up_reads(url: str) -> int:
+    return _events(url, f"system:{WARM_UP_JOB}")
+
+
+def _events(url: str, actor: str, outcome: str | None = None) -> int:
     with session_scope(url) as s:
-        query = (
-            select(func.count()).select_from(AuditEvent).where(AuditEvent.actor == f"system:{WARM_UP_JOB}")
-        )
+        query = select(func.count()).select_from(AuditEvent).where(AuditEvent.actor == actor)
+        if outcome is not None:
+            query = query.where(AuditEvent.outcome == outcome)
         return int(s.scalar(query) or 0)
 
 
@@ -63,6 +78,64 @@ def test_warm_up_rereads_only_the_pages_whose_tables_changed(demo_url: str) -> N
 def _versions(url: str) -> data_version.Versions:
     with session_scope(url) as s:
         return data_version.versions(s)
+
+
+@pytest.fixture(scope="module")
+def _scored_template(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo with its comments scored (the listening pages have themes to show), scored once."""
+    path = tmp_path_factory.mktemp("warm-up") / "scored.db"
+    shutil.copyfile(demo_db_file, path)
+    with session_scope(f"sqlite:///{path}") as session:
+        ingest_comments(session, CommentScorer())
+    dispose_all()
+    return path
+
+
+@pytest.fixture
+def scored_url(_scored_template: Path, tmp_path: Path) -> str:
+    path = tmp_path / "scored.db"
+    shutil.copyfile(_scored_template, path)
+    return f"sqlite:///{path}"
+
+
+def _counting_computations(monkeypatch: pytest.MonkeyPatch) -> list[Hashable]:
+    """Patch `snapshots.cached` to note the key of every snapshot computed rather than found."""
+    computed: list[Hashable] = []
+    original = snapshots.cached
+
+    def counting(session: Any, key: Hashable, compute: Callable[[], Any]) -> Any:
+        def noted() -> Any:
+            computed.append(key)
+            return compute()
+
+        return original(session, key, noted)
+
+    monkeypatch.setattr(snapshots, "cached", counting)
+    return computed
+
+
+@pytest.mark.parametrize(("role", "page"), [("executive", "/alignment"), ("analyst", "/listening")])
+def test_after_a_warm_up_the_first_view_computes_nothing_yet_is_audited(
+    scored_url: str, role: str, page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = create_app(scored_url)
+    computed = _counting_computations(monkeypatch)
+    warm_up(app.state.session_factory, Warmed())
+    assert computed, "the pass computed the organisation's figures"
+    assert _events(scored_url, f"system:{WARM_UP_JOB}", "denied") == 0, "no warmer is refused"
+    email = f"{role}@demo.peoplealign.example"
+    with TestClient(app, base_url="https://testserver") as client:
+        sign_in(client, email, DEMO_PASSWORD)
+        computed.clear()
+        before = _events(scored_url, email)
+        response = client.get(page)
+        assert response.status_code == 200 and "empty-state" not in response.text
+        assert computed == [], "the first view finds what the warm-up computed"
+        assert _events(scored_url, email) > before, "a cached answer is still an audited read"
+        with session_scope(scored_url) as s:
+            data_version.touch(s)
+        assert client.get(page).status_code == 200
+        assert computed, "a new data version is computed afresh"
 
 
 def test_served_apps_warm_up_and_test_apps_do_not(demo_url: str) -> None:

@@ -25,11 +25,19 @@ from peoplealign.alignment.organisation import organisation_overview
 from peoplealign.decisions.town_hall import town_hall
 from peoplealign.errors import PeopleAlignError
 from peoplealign.insights import wellbeing
+from peoplealign.listening.alignment_gap import LISTENING_PURPOSE
 from peoplealign.metrics.dashboard import dashboard_view
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter import CharterDocument, active_charter
 from peoplealign.policy.data_version import Versions, reads, versions
+from peoplealign.policy.gateway import PersonalData
 from peoplealign.policy.workforce_access import WorkforceData
+from peoplealign.web.routers.listening import (
+    SURVEY_PURPOSE,
+    _alignment_context,
+    _survey_context,
+    _themes_context,
+)
 from peoplealign.web.scheduled_jobs import ScheduledJob
 
 logger = logging.getLogger("uvicorn.error")
@@ -42,6 +50,9 @@ Warmer = Callable[[Session, Actor, CharterDocument], object]
 
 # The pages whose organisation-wide figures cost seconds at 5,000 people and that the charter opens
 # to the system actor's audience (ROI, an executive's view, is not: its refusal would only be noise).
+# The listening pages are warmed as their default view computes them (latest survey, the page's
+# default grouping), so the first reader's cache keys are the ones warmed. Emerging topics are not:
+# the topic report is computed afresh on every view, so warming it would only spend seconds.
 WARMERS: dict[str, Warmer] = {
     "home": organisation_overview,
     "town hall": lambda session, actor, charter: town_hall(session, charter, actor),
@@ -49,6 +60,13 @@ WARMERS: dict[str, Warmer] = {
         WorkforceData(session, actor, wellbeing.WELLBEING_PURPOSE)
     ),
     "metrics": lambda session, actor, _: dashboard_view(session, actor, as_of=dt.date.today()),
+    "listening themes": lambda session, actor, charter: _themes_context(
+        PersonalData(session, actor, LISTENING_PURPOSE, charter), None, "department"
+    ),
+    "survey results": lambda session, actor, charter: _survey_context(
+        PersonalData(session, actor, SURVEY_PURPOSE, charter), None, "org_unit"
+    ),
+    "alignment": lambda session, actor, _: _alignment_context(session, actor, None),
 }
 
 
