@@ -13,7 +13,8 @@ socket, every kept-alive request after the first paid ~45 ms, /healthz 48 ms aga
 connections: Kludex/uvicorn#3149, worked around in `web.workers`.)
 Each persona signs in once; its pages come from
 `NAV_ITEMS` filtered by the charter's views for its roles (so pages added later are measured too),
-minus tooling (`/docs`). After one warm-up request per page (its time is reported as `first_ms`),
+minus tooling (`/docs`), plus the pages their sub-navigation links to (listening's tabs). After
+one warm-up request per page (its time is reported as `first_ms`),
 five requests one at a time give what the page itself costs (`alone_ms`, median), then `--clients`
 concurrent clients send `--requests` requests per page; the time of each is measured at the client
 over loopback, queueing included (p50, p95). The baseline, measured the same way in the same run,
@@ -180,6 +181,16 @@ def sign_in(base: str, persona: str) -> httpx.Client:
     return client
 
 
+def tabs_of(html: str) -> list[str]:
+    """The pages a page's own sub-navigation links to (listening's emerging topics and survey
+    results): dashboards too, though not in the main navigation."""
+    return [
+        link
+        for nav in re.findall(r'<nav class="subnav".*?</nav>', html, re.DOTALL)
+        for link in re.findall(r'href="(/[^"?#]*)"', nav)
+    ]
+
+
 def measure(client: httpx.Client, path: str, clients: int, requests: int) -> dict[str, Any]:
     def one(_: int) -> tuple[float, int]:
         started = time.perf_counter()
@@ -220,10 +231,13 @@ def run(employees: int, clients: int, requests: int, workers: int) -> dict[str, 
         for persona in PERSONAS:
             client = sign_in(base, persona)
             try:
-                for path in pages[persona]:
+                todo = list(pages[persona])
+                for path in todo:
                     started = time.perf_counter()
-                    status = client.get(path).status_code
+                    response = client.get(path)
                     first = (time.perf_counter() - started) * 1000
+                    status = response.status_code
+                    todo.extend(p for p in tabs_of(response.text) if p not in todo)
                     row = {
                         "persona": persona,
                         "page": path,
