@@ -5,13 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from computations import counting_computations
+from sqlalchemy import func, select
 
 from peoplealign.accounts.users import find_user
 from peoplealign.errors import InvalidInputError
-from peoplealign.listening.drivers import driver_analysis, relative_weights
+from peoplealign.listening.drivers import DriverAnalysis, driver_analysis, relative_weights
+from peoplealign.policy import data_version
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.gateway import PersonalData
 from peoplealign.store.engine import session_scope
+from peoplealign.store.models import AuditEvent
 
 
 def test_weights_sum_to_the_regression_r_squared_and_rank_the_strong_driver_first() -> None:
@@ -59,3 +63,31 @@ def test_demo_driver_analysis_reports_shares_with_n_per_department(demo_url: str
     assert {c.suppressed for c in by_department.cells} == {True, False}
     for cell in by_department.cells:
         assert cell.suppressed == (cell.r_squared is None) and (cell.reason is None) != cell.suppressed
+
+
+def test_driver_correlations_are_kept_per_audience_and_data_version_yet_every_read_is_audited(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed = counting_computations(monkeypatch, "survey_correlations")
+
+    def read(email: str) -> tuple[DriverAnalysis, int]:
+        with session_scope(demo_url) as session:
+            user = find_user(session, email)
+            assert user is not None
+            actor = Actor.from_user(user)
+            analysis = driver_analysis(PersonalData(session, actor, "survey_reporting"))
+            mine = (AuditEvent.actor == actor.email, AuditEvent.resource == "survey")
+            events = session.scalar(select(func.count()).select_from(AuditEvent).where(*mine))
+        return analysis, int(events or 0)
+
+    first, audited = read("analyst@demo.peoplealign.example")
+    again, audited_again = read("analyst@demo.peoplealign.example")
+    assert len(computed) == 1 and again == first
+    assert audited_again > audited > 0, "the cached read is audited too"
+    team, _ = read("manager@demo.peoplealign.example")
+    assert len(computed) == 2, "a manager's team is an audience of its own"
+    assert team.cells[0].n != first.cells[0].n
+    with session_scope(demo_url) as session:
+        data_version.touch(session)
+    read("analyst@demo.peoplealign.example")
+    assert len(computed) == 3, "a new data version is computed afresh"

@@ -1,14 +1,18 @@
 """Emerging topics on an organisation with a planted one: a parking complaint that grows over three
 cycles and that no theme covers is found, labelled, trending up and quoted only from large teams; a
-coffee-machine cluster from four people is not shown; the CLI prints it as JSON."""
+coffee-machine cluster from four people is not shown; the CLI prints it as JSON. The report is kept
+per data version and audience, yet every read is authorised and audited and releases its own quotes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from computations import counting_computations
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -185,3 +189,90 @@ def test_listen_report_topics_json(planted: str) -> None:
     assert {"label", "key_phrases", "writers", "sentiment", "slope", "trend", "quotes"} <= set(topic)
     result = runner.invoke(app, args)
     assert result.exit_code == 0 and "parking" in result.stdout
+
+
+# --- the topic report kept per data version and audience ------------------------------------------
+
+
+@pytest.fixture
+def planted_copy(planted: str, tmp_path: Path) -> str:
+    """A private copy of the planted organisation, for tests that write to it."""
+    copy = tmp_path / "topics.db"
+    shutil.copyfile(planted.removeprefix("sqlite:///"), copy)
+    return f"sqlite:///{copy}"
+
+
+def _comment_events(url: str, actor: Actor) -> list[AuditEvent]:
+    with session_scope(url) as session:
+        query = select(AuditEvent).where(AuditEvent.resource == "comments", AuditEvent.actor == actor.email)
+        return list(session.scalars(query))
+
+
+def test_a_cached_report_is_still_an_authorised_audited_read(
+    planted_copy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed = counting_computations(monkeypatch, "emerging_topics")
+    before = len(_comment_events(planted_copy, ANALYST))
+    first = _report(planted_copy)
+    after_first = _comment_events(planted_copy, ANALYST)
+    assert len(computed) == 1
+    second = _report(planted_copy)
+    after_second = _comment_events(planted_copy, ANALYST)
+    assert len(computed) == 1, "the second read finds the report"
+    assert second.as_dict() == first.as_dict()
+    new = after_second[len(after_first) :]
+    assert len(new) == len(after_first) - before > 0, "the cached read is audited as the first was"
+    assert [i for e in new for i in e.detail.get("quotes", [])], "its quotes are audited again"
+    with session_scope(planted_copy) as session:
+        employee = Actor("emp@example.org", frozenset({"employee"}))
+        with pytest.raises(PolicyDenied):
+            emerging_topics(PersonalData(session, employee, "listening"), CommentScorer())
+
+
+def test_a_manager_never_gets_the_analysts_cached_topics_or_quotes(
+    planted_copy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with session_scope(planted_copy) as session:
+        team = session.scalars(
+            select(Person).join(OrgUnit, OrgUnit.id == Person.org_unit_id).where(OrgUnit.code == "A")
+        ).all()
+        lead = team[-1]
+        for person in team[:-1]:
+            person.manager_id = lead.id
+        line = {p.id for p in team}
+    manager = Actor("lead@example.org", frozenset({"manager"}), person_id=lead.id)
+    computed = counting_computations(monkeypatch, "emerging_topics")
+    analysts = _report(planted_copy)
+    assert analysts.topics and analysts.topics[0].quotes.texts
+    with session_scope(planted_copy) as session:
+        managers = emerging_topics(PersonalData(session, manager, "listening"), CommentScorer())
+        own = set(session.scalars(select(Comment.text_redacted).where(Comment.person_id.in_(line))))
+    assert len(computed) == 2, "the manager's line is an audience of its own"
+    assert not managers.topics, "fewer than k_comments of the line wrote about parking"
+    assert all(any(q in text for text in own) for t in managers.topics for q in t.quotes.texts)
+    quoted = [i for e in _comment_events(planted_copy, manager) for i in e.detail.get("quotes", [])]
+    with session_scope(planted_copy) as session:
+        writers = set(session.scalars(select(Comment.person_id).where(Comment.id.in_(quoted))))
+    assert writers <= line
+
+
+def test_new_comments_recompute_the_report(planted_copy: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _report(planted_copy)
+    computed = counting_computations(monkeypatch, "emerging_topics")
+    with session_scope(planted_copy) as session:
+        survey = session.scalars(select(Survey).where(Survey.code == "pulse-3")).one()
+        writer = session.scalars(select(Person).where(Person.hris_id == "A12")).one()
+        session.add(
+            Comment(
+                external_id="late-A12",
+                source="survey",
+                survey_id=survey.id,
+                person_id=writer.id,
+                org_unit_id=writer.org_unit_id,
+                created_on=dt.date(2026, 3, 9),
+                text_redacted="Parking at the office is impossible since the new rules.",
+            )
+        )
+    after = _report(planted_copy)
+    assert len(computed) == 1, "the new comment is read"
+    assert after.unthemed_clauses == before.unthemed_clauses + 1

@@ -114,7 +114,15 @@ def _counting_computations(monkeypatch: pytest.MonkeyPatch) -> list[Hashable]:
     return computed
 
 
-@pytest.mark.parametrize(("role", "page"), [("executive", "/alignment"), ("analyst", "/listening")])
+@pytest.mark.parametrize(
+    ("role", "page"),
+    [
+        ("executive", "/alignment"),
+        ("analyst", "/listening"),
+        ("analyst", "/listening/survey"),
+        ("analyst", "/listening/topics"),
+    ],
+)
 def test_after_a_warm_up_the_first_view_computes_nothing_yet_is_audited(
     scored_url: str, role: str, page: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,6 +27,7 @@ import numpy as np
 from peoplealign.listening.sentences import split_clauses
 from peoplealign.listening.theme_report import cycles_up_to
 from peoplealign.ml.text_features import words
+from peoplealign.policy import snapshots
 from peoplealign.policy.comment_access import CommentCorpus, CorpusComment, QuoteRelease, comment_corpus
 from peoplealign.policy.gateway import PersonalData
 
@@ -125,6 +126,16 @@ class _Clause:
     sentiment: float
 
 
+@dataclass(frozen=True)
+class _Found:
+    """What clustering one audience's comments found, kept per data version: everything but the
+    quotes, which are released (and audited) per read from that read's own corpora."""
+
+    unthemed_clauses: int
+    hidden_topics: int
+    topics: tuple[tuple[Topic, tuple[_Clause, ...]], ...]  # each with its clauses, most central first
+
+
 def emerging_topics(
     reader: PersonalData,
     scorer: CommentScorer,
@@ -133,10 +144,52 @@ def emerging_topics(
     quotes: int = DEFAULT_QUOTES,
 ) -> TopicReport:
     """Topics in the comments of the chosen survey (default: the latest) and its earlier cycles,
-    emerging first (steepest rise in share), each with its figures per group of `by`."""
+    emerging first (steepest rise in share), each with its figures per group of `by`.
+
+    Scoring, clustering and labelling take seconds at 5,000 people, so what they find is kept per
+    data version (`policy.snapshots`) for each audience: the key holds the cycles, the breakdown,
+    k and k_aggregate, the model version and the corpus's audience key (a manager's line is its own
+    corpus). Every read still opens its corpora through the policy layer (authorised and audited),
+    has its breakdown authorised, and releases its quotes itself."""
     chosen = reader.survey(survey_id)
     cycles = cycles_up_to(reader, chosen)
     corpora = [comment_corpus(reader, s.id) for s in cycles]
+    corpora[-1].authorize(by)
+    key = (
+        "emerging_topics",
+        tuple(s.id for s in cycles),
+        tuple(by),
+        reader.charter.k_aggregate,
+        scorer.model.version,
+        corpora[-1].audience_key,
+    )
+    found = snapshots.cached(
+        reader.session, key, lambda: _find(corpora, cycles, scorer, by, reader.charter.k_aggregate)
+    )
+    topics = [
+        replace(topic, quotes=_quotes(corpora, ranked, quotes, topic.key_phrases))
+        for topic, ranked in found.topics
+    ]
+    return TopicReport(
+        chosen.code,
+        [s.code for s in cycles],
+        list(by),
+        corpora[-1].k,
+        scorer.model.version,
+        found.unthemed_clauses,
+        found.hidden_topics,
+        topics,
+    )
+
+
+def _find(
+    corpora: Sequence[CommentCorpus],
+    cycles: Sequence[Any],
+    scorer: CommentScorer,
+    by: Sequence[str],
+    min_writers: int,
+) -> _Found:
+    """The coherent topics at least k people wrote about, emerging first, without quotes."""
     k = corpora[-1].k
     unthemed = _unthemed_clauses(scorer, corpora)
     labels, vectors = _clusters(scorer, unthemed, k)
@@ -155,7 +208,6 @@ def emerging_topics(
             continue
         order = np.argsort(-similarity, kind="stable")
         topics.append((members, [members[i] for i in order], cohesion))
-    min_writers = reader.charter.k_aggregate
     phrases = [
         found or _common_clause(ranked, min_writers)
         for found, (_, ranked, _) in zip(
@@ -163,20 +215,11 @@ def emerging_topics(
         )
     ]
     found = [
-        _topic(corpora, cycles, members, ranked, cohesion, found_phrases, by, quotes)
+        (_topic(corpora, cycles, members, cohesion, found_phrases, by), tuple(ranked))
         for (members, ranked, cohesion), found_phrases in zip(topics, phrases, strict=True)
     ]
-    found.sort(key=lambda t: (-(t.slope if t.slope is not None else -math.inf), -t.writers))
-    return TopicReport(
-        chosen.code,
-        [s.code for s in cycles],
-        list(by),
-        k,
-        scorer.model.version,
-        len(unthemed),
-        hidden,
-        found,
-    )
+    found.sort(key=lambda t: (-(t[0].slope if t[0].slope is not None else -math.inf), -t[0].writers))
+    return _Found(len(unthemed), hidden, tuple(found))
 
 
 def _unthemed_clauses(scorer: CommentScorer, corpora: Sequence[CommentCorpus]) -> list[_Clause]:
@@ -293,12 +336,11 @@ def _topic(
     corpora: Sequence[CommentCorpus],
     cycles: Sequence[Any],
     members: Sequence[_Clause],
-    ranked: Sequence[_Clause],
     cohesion: float,
     phrases: list[str],
     by: Sequence[str],
-    quotes: int,
 ) -> Topic:
+    """A topic's figures; its quotes are released per read (`emerging_topics`)."""
     trend = [
         _point(corpus, [c for c in members if c.cycle == index], (), survey.code)[0]
         for index, (corpus, survey) in enumerate(zip(corpora, cycles, strict=True))
@@ -320,7 +362,7 @@ def _topic(
         slope,
         trend,
         cells,
-        _quotes(corpora, ranked, quotes, phrases),
+        QuoteRelease([], None),
     )
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from peoplealign.policy import audit
+from peoplealign.policy import audit, snapshots
 from peoplealign.policy.aggregates import Audience, Report, build_report
 from peoplealign.policy.anonymity import Member, canonical_dims
 from peoplealign.policy.engine import Action, Decision, deny
@@ -69,6 +69,7 @@ class CommentCorpus:
         audience: Audience,
         quotable_writers: frozenset[str],
         k: int,
+        audience_key: Hashable,
     ) -> None:
         self._reader = reader
         self.survey = survey
@@ -77,13 +78,19 @@ class CommentCorpus:
         self._audience = audience
         self._quotable = quotable_writers
         self.k = k
+        self.audience_key = audience_key  # what besides the data an analysis of these comments depends on
         self._by_id = {c.id: c for c in comments}
+
+    def authorize(self, by: Sequence[str]) -> None:
+        """Refuse (and audit) a breakdown outside the actor's scope: also before an analysis of the
+        corpus is taken from a cache, where no `cells` call would check it."""
+        detail = {"survey": self.survey.code, "metric": "comment_cells", "by": list(by)}
+        self._reader._authorize_aggregate(RESOURCE, by, {}, detail)
 
     def cells(self, by: Sequence[str], value_of: Callable[[frozenset[str]], float]) -> Report:
         """`value_of(writers)` for every released cell of the breakdown `by` (suppressed cells carry
         no value and say why). The breakdown is checked against the actor's scope first."""
-        detail = {"survey": self.survey.code, "metric": "comment_cells", "by": list(by)}
-        self._reader._authorize_aggregate(RESOURCE, by, {}, detail)
+        self.authorize(by)
         return build_report(self._population, self._audience, self.k, by, {}, value_of)
 
     def group_writers(self, group: Mapping[str, Hashable]) -> frozenset[str] | None:
@@ -166,6 +173,48 @@ def comment_corpus(reader: PersonalData, survey_id: int | str | None = None) -> 
             ),
             detail=detail,
         )
+    k = obligations.k
+    loaded = snapshots.cached(
+        reader.session, ("comment_corpus", survey.id, k), lambda: _load(reader, survey, k)
+    )
+    audience = reader._audience(obligations, loaded.keys_of_people)
+    comments = list(loaded.comments)
+    if audience.team_keys is not None:
+        comments = [c for c in comments if c.writer in audience.team_keys]
+    audit.record(
+        reader.session,
+        reader.actor,
+        Action.READ_AGGREGATE.value,
+        RESOURCE,
+        purpose=reader.purpose,
+        detail={**detail, "scope": audience.scope.value, "comments": len(comments)},
+    )
+    return CommentCorpus(
+        reader,
+        survey,
+        comments,
+        loaded.population,
+        audience,
+        loaded.quotable,
+        k,
+        (k, *reader._audience_key(obligations)),
+    )
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """A survey's comments, their writers and who may be quoted: what every reader's corpus of the
+    survey is cut from (a manager's to their line's comments), kept per data version because loading
+    it costs a few hundred milliseconds per survey at 5,000 people. The authorisation, the audience
+    and the audit of a read are never kept: `comment_corpus` does them on every read."""
+
+    comments: tuple[CorpusComment, ...]
+    keys_of_people: Mapping[int, str]  # person id -> writer key
+    population: list[Member]  # every writer, whatever the reader's scope: cells are cut by audience
+    quotable: frozenset[str]
+
+
+def _load(reader: PersonalData, survey: Survey, k: int) -> _Loaded:
     rows = reader.session.execute(
         select(
             Comment.id,
@@ -189,9 +238,6 @@ def comment_corpus(reader: PersonalData, survey_id: int | str | None = None) -> 
     writer = {r.id: f"p{r.person_id}" if r.person_id is not None else f"c{r.id}" for r in rows}
     unit_of = {writer[r.id]: r.org_unit_id if r.org_unit_id is not None else r.person_unit_id for r in rows}
     people = {writer[r.id]: r.person_id for r in rows if r.person_id is not None}
-    audience = reader._audience(obligations, {p: key for key, p in people.items()})
-    if audience.team_keys is not None:
-        rows = [r for r in rows if writer[r.id] in audience.team_keys]
     facts = load_person_facts(reader.session)
     tree = load_unit_tree(reader.session)
     as_of = survey.opened_on or survey.closed_on or dt.date.today()
@@ -200,20 +246,11 @@ def comment_corpus(reader: PersonalData, survey_id: int | str | None = None) -> 
         for key in dict.fromkeys(writer.values())
     ]
     sizes = _unit_sizes(reader, as_of)
-    k = obligations.k
     quotable = frozenset(key for key, unit in unit_of.items() if unit is not None and sizes[unit] >= k)
-    comments = [
+    comments = tuple(
         CorpusComment(r.id, writer[r.id], r.text_redacted, r.sentiment, themes.get(r.id, {})) for r in rows
-    ]
-    audit.record(
-        reader.session,
-        reader.actor,
-        Action.READ_AGGREGATE.value,
-        RESOURCE,
-        purpose=reader.purpose,
-        detail={**detail, "scope": audience.scope.value, "comments": len(comments)},
     )
-    return CommentCorpus(reader, survey, comments, population, audience, quotable, k)
+    return _Loaded(comments, {p: key for key, p in people.items()}, population, quotable)
 
 
 def _unit_sizes(reader: PersonalData, day: dt.date) -> Counter[int]:

@@ -285,29 +285,37 @@ class PersonalData:
             raise NotFoundError(f"survey {survey.code} has no answers")
         audience = self._audience(obligations, loaded.keys_of_people)
         k = obligations.k
-        scores = pd.DataFrame(
-            {key: {r: num / den for r, (num, den) in loaded.parts[key].items() if den} for key in keys}
-        ).dropna()
-        matrices: list[tuple[int, pd.DataFrame]] = []
 
-        def value_of(members: frozenset[str]) -> float:
-            rows = scores.loc[scores.index.isin(members)]
-            matrices.append((len(rows), rows.corr()))
-            return float(len(matrices) - 1)
+        def compute() -> tuple[Report, tuple[CellCorrelation, ...]]:
+            scores = pd.DataFrame(
+                {key: {r: num / den for r, (num, den) in loaded.parts[key].items() if den} for key in keys}
+            ).dropna()
+            matrices: list[tuple[int, pd.DataFrame]] = []
 
-        report = build_report(loaded.population, audience, k, by, filters, value_of)
-        found = []
-        for cell in report.cells:
-            if cell.suppressed or cell.value is None:
-                found.append(CellCorrelation(cell.group, None, None, True, cell.reason))
-                continue
-            n, matrix = matrices[int(cell.value)]
-            if n < k:
-                found.append(CellCorrelation(cell.group, None, None, True, _REASON_UNANSWERED.format(k=k)))
-            else:
-                found.append(CellCorrelation(cell.group, n, matrix, False, None))
+            def value_of(members: frozenset[str]) -> float:
+                rows = scores.loc[scores.index.isin(members)]
+                matrices.append((len(rows), rows.corr()))
+                return float(len(matrices) - 1)
+
+            report = build_report(loaded.population, audience, k, by, filters, value_of)
+            found = []
+            for cell in report.cells:
+                if cell.suppressed or cell.value is None:
+                    found.append(CellCorrelation(cell.group, None, None, True, cell.reason))
+                    continue
+                n, matrix = matrices[int(cell.value)]
+                if n < k:
+                    unanswered = _REASON_UNANSWERED.format(k=k)
+                    found.append(CellCorrelation(cell.group, None, None, True, unanswered))
+                else:
+                    found.append(CellCorrelation(cell.group, n, matrix, False, None))
+            return report, tuple(found)
+
+        # Kept per data version and audience like the survey's cells; the read is audited every time.
+        key = ("survey_correlations", survey.id, tuple(keys), tuple(by), tuple(sorted(filters.items())), k)
+        report, found = snapshots.cached(self.session, (*key, *self._audience_key(obligations)), compute)
         self._audit_aggregate("survey", {**detail, "scope": audience.scope.value}, report)
-        return found
+        return list(found)
 
     def comment_themes(self, survey_id: int | str | None = None) -> dict[str, ThemeVoice]:
         """Organisation-wide voice per comment theme for one survey's comments."""

@@ -34,9 +34,10 @@ from peoplealign.policy.gateway import PersonalData
 from peoplealign.policy.workforce_access import WorkforceData
 from peoplealign.web.routers.listening import (
     SURVEY_PURPOSE,
-    _alignment_context,
-    _survey_context,
-    _themes_context,
+    alignment_context,
+    survey_context,
+    themes_context,
+    topics_context,
 )
 from peoplealign.web.scheduled_jobs import ScheduledJob
 
@@ -51,8 +52,8 @@ Warmer = Callable[[Session, Actor, CharterDocument], object]
 # The pages whose organisation-wide figures cost seconds at 5,000 people and that the charter opens
 # to the system actor's audience (ROI, an executive's view, is not: its refusal would only be noise).
 # The listening pages are warmed as their default view computes them (latest survey, the page's
-# default grouping), so the first reader's cache keys are the ones warmed. Emerging topics are not:
-# the topic report is computed afresh on every view, so warming it would only spend seconds.
+# default grouping), so the first reader's cache keys are the ones warmed; emerging topics too (the
+# latest survey, no breakdown), which also loads the scoring model once for the process.
 WARMERS: dict[str, Warmer] = {
     "home": organisation_overview,
     "town hall": lambda session, actor, charter: town_hall(session, charter, actor),
@@ -60,13 +61,16 @@ WARMERS: dict[str, Warmer] = {
         WorkforceData(session, actor, wellbeing.WELLBEING_PURPOSE)
     ),
     "metrics": lambda session, actor, _: dashboard_view(session, actor, as_of=dt.date.today()),
-    "listening themes": lambda session, actor, charter: _themes_context(
+    "listening themes": lambda session, actor, charter: themes_context(
         PersonalData(session, actor, LISTENING_PURPOSE, charter), None, "department"
     ),
-    "survey results": lambda session, actor, charter: _survey_context(
+    "survey results": lambda session, actor, charter: survey_context(
         PersonalData(session, actor, SURVEY_PURPOSE, charter), None, "org_unit"
     ),
-    "alignment": lambda session, actor, _: _alignment_context(session, actor, None),
+    "emerging topics": lambda session, actor, charter: topics_context(
+        PersonalData(session, actor, LISTENING_PURPOSE, charter), None
+    ),
+    "alignment": lambda session, actor, _: alignment_context(session, actor, None),
 }
 
 

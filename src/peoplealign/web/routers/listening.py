@@ -72,7 +72,7 @@ def _page(request: Request, template: str, title: str, build: Any) -> Response:
 # --- themes -------------------------------------------------------------------------------------
 
 
-def _themes_context(reader: PersonalData, survey_id: str | None, by: str) -> dict[str, Any]:
+def themes_context(reader: PersonalData, survey_id: str | None, by: str) -> dict[str, Any]:
     survey = reader.survey(survey_id)
     overall = theme_report(reader, survey_id, ())
     # The groups' voices in the chosen survey only: the page shows no per-group trend, so reading
@@ -139,7 +139,7 @@ def themes_page(
         request,
         "listening_themes.html",
         "What people talk about",
-        lambda: _themes_context(reader, survey, dimension),
+        lambda: themes_context(reader, survey, dimension),
     )
 
 
@@ -201,7 +201,7 @@ def theme_quotes_api(
 # --- emerging topics ----------------------------------------------------------------------------
 
 
-def _topics_context(reader: PersonalData, survey_id: str | None) -> dict[str, Any]:
+def topics_context(reader: PersonalData, survey_id: str | None) -> dict[str, Any]:
     report = emerging_topics(reader, _scorer(), survey_id)
     survey = reader.survey(report.survey)
     return {
@@ -217,7 +217,7 @@ def topics_page(
     request: Request, session: DbSession, actor: ListeningActor, survey: SurveyQuery = None
 ) -> Response:
     reader = PersonalData(session, actor, LISTENING_PURPOSE)
-    return _page(request, "listening_topics.html", "Emerging topics", lambda: _topics_context(reader, survey))
+    return _page(request, "listening_topics.html", "Emerging topics", lambda: topics_context(reader, survey))
 
 
 @router.get("/api/v1/listening/topics", tags=["listening"])
@@ -240,7 +240,7 @@ def topics_api(
 # --- survey heatmap and drivers -----------------------------------------------------------------
 
 
-def _survey_context(reader: PersonalData, survey_id: str | None, by: str) -> dict[str, Any]:
+def survey_context(reader: PersonalData, survey_id: str | None, by: str) -> dict[str, Any]:
     heat = heatmap(reader, survey_id, by)
     survey = reader.survey(heat.survey)
     drivers = driver_analysis(reader, survey.id)
@@ -288,7 +288,7 @@ def survey_page(
     reader = PersonalData(session, actor, SURVEY_PURPOSE)
     dimension = _group_dimension(by)
     return _page(
-        request, "listening_survey.html", "Survey results", lambda: _survey_context(reader, survey, dimension)
+        request, "listening_survey.html", "Survey results", lambda: survey_context(reader, survey, dimension)
     )
 
 
@@ -330,7 +330,7 @@ def _alignment(session: DbSession, actor: Actor, survey_id: str | None) -> Any:
     return reader, alignment_report(reader, listening, survey_id)
 
 
-def _alignment_context(session: DbSession, actor: Actor, survey_id: str | None) -> dict[str, Any]:
+def alignment_context(session: DbSession, actor: Actor, survey_id: str | None) -> dict[str, Any]:
     reader, report = _alignment(session, actor, survey_id)
     survey = reader.survey(survey_id)  # the report's survey, as the reader already looked it up
     placed = [o for o in report.objectives if o.gap is not None]
@@ -354,7 +354,7 @@ def alignment_page(
     request: Request, session: DbSession, actor: AlignmentActor, survey: SurveyQuery = None
 ) -> Response:
     return _page(
-        request, "alignment.html", "Alignment gap", lambda: _alignment_context(session, actor, survey)
+        request, "alignment.html", "Alignment gap", lambda: alignment_context(session, actor, survey)
     )
 
 
