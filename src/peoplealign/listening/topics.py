@@ -133,7 +133,10 @@ class _Found:
 
     unthemed_clauses: int
     hidden_topics: int
-    topics: tuple[tuple[Topic, tuple[_Clause, ...]], ...]  # each with its clauses, most central first
+    topics: tuple[tuple[Topic, tuple[_Candidates, ...]], ...]  # each with its quote candidates per cycle
+
+
+_Candidates = tuple[tuple[int, str], ...]  # (comment id, clause) of one cycle, most central first
 
 
 def emerging_topics(
@@ -167,8 +170,8 @@ def emerging_topics(
         reader.session, key, lambda: _find(corpora, cycles, scorer, by, reader.charter.k_aggregate)
     )
     topics = [
-        replace(topic, quotes=_quotes(corpora, ranked, quotes, topic.key_phrases))
-        for topic, ranked in found.topics
+        replace(topic, quotes=_quotes(corpora, candidates, quotes, topic.key_phrases))
+        for topic, candidates in found.topics
     ]
     return TopicReport(
         chosen.code,
@@ -215,7 +218,10 @@ def _find(
         )
     ]
     found = [
-        (_topic(corpora, cycles, members, cohesion, found_phrases, by), tuple(ranked))
+        (
+            _topic(corpora, cycles, members, cohesion, found_phrases, by),
+            tuple(tuple((c.comment.id, c.text) for c in ranked if c.cycle == i) for i in range(len(cycles))),
+        )
         for (members, ranked, cohesion), found_phrases in zip(topics, phrases, strict=True)
     ]
     found.sort(key=lambda t: (-(t[0].slope if t[0].slope is not None else -math.inf), -t[0].writers))
@@ -407,7 +413,7 @@ def _point(
 
 
 def _quotes(
-    corpora: Sequence[CommentCorpus], ranked: Sequence[_Clause], limit: int, phrases: list[str]
+    corpora: Sequence[CommentCorpus], candidates: Sequence[_Candidates], limit: int, phrases: list[str]
 ) -> QuoteRelease:
     """The clauses closest to the topic's centre, the latest cycle first, from quotable writers."""
     texts: list[str] = []
@@ -416,10 +422,8 @@ def _quotes(
         if len(texts) >= limit:
             break
         taken = {t.casefold() for t in texts}
-        candidates = [
-            (c.comment.id, c.text) for c in ranked if c.cycle == cycle and c.text.casefold() not in taken
-        ]
-        release = corpora[cycle].quotes(candidates, limit - len(texts), {"topic": phrases})
+        fresh = (c for c in candidates[cycle] if c[1].casefold() not in taken)
+        release = corpora[cycle].quotes(fresh, limit - len(texts), {"topic": phrases})
         texts.extend(release.texts)
         reason = reason or release.reason
     return QuoteRelease(texts, reason if len(texts) < limit else None)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,7 +109,7 @@ class CommentCorpus:
 
     def quotes(
         self,
-        candidates: Sequence[tuple[int, str]],
+        candidates: Iterable[tuple[int, str]],
         limit: int,
         context: Mapping[str, Any],
         within: frozenset[str] | None = None,
@@ -122,13 +122,15 @@ class CommentCorpus:
         chosen: list[tuple[int, str]] = []
         withheld = False
         for comment_id, passage in candidates:
+            if len(chosen) >= limit:
+                break  # a full release gives no reason, so what follows need not be looked at
             comment = self._by_id.get(comment_id)
             if comment is None or not passage.strip() or passage not in comment.text:
                 continue
             if comment.writer not in self._quotable or (within is not None and comment.writer not in within):
                 withheld = True
                 continue
-            if len(chosen) < limit and passage.casefold() not in {p.casefold() for _, p in chosen}:
+            if passage.casefold() not in {p.casefold() for _, p in chosen}:
                 chosen.append((comment_id, passage))
         if chosen:
             audit.record(
