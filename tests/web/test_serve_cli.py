@@ -1,4 +1,4 @@
-"""`peoplealign serve` migrates the database, says where it listens and hands the app to uvicorn."""
+"""`peoplealign serve` migrates the database, says where it listens and hands the app to its workers."""
 
 from __future__ import annotations
 
@@ -11,19 +11,20 @@ from sqlalchemy import create_engine, inspect
 from typer.testing import CliRunner
 
 from peoplealign.cli.app import app
+from peoplealign.web import workers
 
 
 def test_serve_migrates_and_runs_uvicorn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import uvicorn
-
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda application, **kw: calls.append({"app": application, **kw}))
+    monkeypatch.setattr(workers, "serve", lambda factory, **kw: calls.append({"factory": factory, **kw}))
+    for variable in (workers.URL_VARIABLE, workers.INSECURE_COOKIES_VARIABLE):
+        monkeypatch.setenv(variable, "")  # restored after the test: serve sets them for its workers
     url = f"sqlite:///{tmp_path / 'served.db'}"
-    result = CliRunner().invoke(app, ["serve", "--db", url, "--port", "8123"])
+    result = CliRunner().invoke(app, ["serve", "--db", url, "--port", "8123", "--workers", "2"])
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:8123/" in result.output
-    assert isinstance(calls[0]["app"], FastAPI)
-    assert (calls[0]["host"], calls[0]["port"]) == ("127.0.0.1", 8123)
+    assert calls == [{"factory": workers.FACTORY, "host": "127.0.0.1", "port": 8123, "workers": 2}]
+    assert isinstance(workers.app_from_environment(), FastAPI), "what each worker builds"
     engine = create_engine(url)
     assert inspect(engine).has_table("user_account")
     engine.dispose()
