@@ -48,6 +48,18 @@ _HOOKED_KEY = "peoplealign.audit.hooked"
 _DEFER_KEY = "peoplealign.audit.deferred"
 _PROGRESS_KEY = "peoplealign.audit.progress"
 _VERIFY_BATCH = 2000
+_EVENT_COLUMNS = (
+    "occurred_at",
+    "actor",
+    "action",
+    "resource",
+    "subject",
+    "purpose",
+    "outcome",
+    "detail",
+    "prev_hash",
+    "hash",
+)
 _LOCAL_LOCK_KEY = "peoplealign.audit.local_lock"
 _LOCAL_APPENDERS: dict[str, threading.Lock] = {}
 _LOCAL_APPENDERS_GUARD = threading.Lock()
@@ -293,15 +305,20 @@ def _append(session: Session, rows: list[AuditEvent]) -> None:
     if state.last_hash is None:
         last = _last_event(session)
         state.last_hash = last.hash if last is not None else GENESIS_HASH
+    values = []
     for row in rows:
         row.prev_hash = state.last_hash
         row.hash = _hash_of(row)
-        session.add(row)
         state.last_hash = row.hash
-    session.flush()
+        values.append({column: getattr(row, column) for column in _EVENT_COLUMNS})
+    # One multi-row insert, not the unit of work: a page that releases fifty quotes appends fifty
+    # events, and flushing them one object at a time was a quarter of that page's time.
+    inserted = session.execute(
+        insert(AuditEvent).returning(AuditEvent.id, sort_by_parameter_order=True), values
+    ).scalars()
     about: list[dict[str, Any]] = []
-    for row in rows:
-        event_id = row.id  # an ORM attribute read: once per event, not once per subject
+    for row, event_id in zip(rows, inserted, strict=True):
+        row.id = event_id
         about.extend({"subject": s, "event_id": event_id} for s in subjects_of(row.subject, row.detail))
     if about:
         session.execute(insert(_SUBJECTS), about)
