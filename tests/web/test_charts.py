@@ -302,3 +302,23 @@ def test_weekly_lines_have_gaps_dated_windows_and_flagged_weeks() -> None:
     assert (window["type"], window["x0"], window["x1"]) == ("rect", "2025-03-03", "2025-03-10")
     assert "Quarter-end migration" in figure["layout"]["annotations"][0]["hovertext"]
     assert weekly_figure_json(series, [99], [], title="Burnout") is None
+
+
+def test_a_heatmap_is_built_once_per_content_and_anew_when_a_cell_changes() -> None:
+    def figure(values: list[list[float | None]]) -> str | None:
+        return heatmap_json(
+            ["Engineering", "Sales"],
+            ["pay", "growth"],
+            values,
+            [[None, None], [None, "fewer than 5 people"]],
+            value_format=".0f",
+            colour_range=(0, 100),
+            diverging=False,
+        )
+
+    first = figure([[61.0, 55.0], [48.0, None]])
+    built = listening_charts._heatmap_json.cache_info().misses
+    assert figure([[61.0, 55.0], [48.0, None]]) == first
+    assert listening_charts._heatmap_json.cache_info().misses == built, "same cells: kept"
+    changed = _parse(figure([[61.0, 56.0], [48.0, None]]))
+    assert changed["data"][0]["z"][0] == [61.0, 56.0], "a changed cell is drawn, not the kept figure"

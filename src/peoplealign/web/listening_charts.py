@@ -3,6 +3,7 @@ cell has no value to draw, so it is drawn as a grey gap that says why it is hidd
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -108,6 +109,30 @@ def heatmap_json(
 ) -> str | None:
     """Rows × columns; a None value is a suppressed cell: no colour, its reason in place and on hover.
     None when no cell is shown: a grey block says less than the page's sentence about it."""
+    return _heatmap_json(
+        tuple(rows),
+        tuple(columns),
+        tuple(tuple(row) for row in values),
+        tuple(tuple(row) for row in reasons),
+        value_format,
+        colour_range,
+        diverging,
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _heatmap_json(
+    rows: tuple[str, ...],
+    columns: tuple[str, ...],
+    values: tuple[tuple[float | None, ...], ...],
+    reasons: tuple[tuple[str | None, ...], ...],
+    value_format: str,
+    colour_range: tuple[float, float],
+    diverging: bool,
+) -> str | None:
+    """Kept by content: at 5,000 people the survey heatmap has some 400 units by a dozen drivers,
+    and writing a label and a hover text for each cell cost more than the rest of the page. The same
+    released cells give the same figure, whoever asks."""
     if not rows or not columns or all(v is None for row in values for v in row):
         return None
     text = [[format(v, value_format) if v is not None else "hidden" for v in row] for row in values]
