@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from peoplealign.listening.theme_report import theme_quotes, theme_report
 from peoplealign.policy.actor import Actor
-from peoplealign.policy.comment_access import comment_corpus
+from peoplealign.policy.comment_access import QuoteRequest, comment_corpus
 from peoplealign.policy.engine import PolicyDenied
 from peoplealign.policy.gateway import PersonalData
 from peoplealign.store.engine import session_scope
@@ -160,3 +160,35 @@ def test_comment_texts_are_refused_to_employees_and_for_other_purposes(db_url: s
     with session_scope(db_url) as session:
         denied = session.scalars(select(AuditEvent).where(AuditEvent.outcome == "denied")).all()
     assert {e.actor for e in denied} == {"emp@example.org", "analyst@example.org"}
+
+
+def test_quotes_asked_for_together_are_released_alike_and_audited_as_one_read(db_url: str) -> None:
+    with session_scope(db_url) as session:
+        survey, _ = _organisation(session, [12, 12], [[True], [True]], "batch")
+        rows = session.execute(
+            select(Comment.id, Comment.text_redacted)
+            .where(Comment.survey_id == survey.id)
+            .order_by(Comment.id)
+        ).all()
+        candidates = [(i, text) for i, text in rows]
+        corpus = comment_corpus(PersonalData(session, ANALYST, "listening"), survey.code)
+        alone = [corpus.quotes(candidates[:3], 2, {"topic": ["a"]}), corpus.quotes(candidates[3:6], 2, {})]
+        before = len(_quoted_ids(session, survey))
+        together = corpus.release_quotes(
+            [QuoteRequest(candidates[:3], 2, {"topic": ["a"]}), QuoteRequest(candidates[3:6], 2, {})]
+        )
+        events = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.resource == "comments")
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        ).all()
+        after = _quoted_ids(session, survey)
+    assert together == alone and all(r.texts for r in together)
+    (event,) = events
+    assert [r["quotes"] for r in event.detail["releases"]] == [
+        [i for i, _ in candidates[:2]],
+        [i for i, _ in candidates[3:5]],
+    ]
+    assert event.detail["releases"][0]["topic"] == ["a"]
+    assert len(after) - before == 4, "one read lists every quote released"

@@ -28,7 +28,13 @@ from peoplealign.listening.sentences import split_clauses
 from peoplealign.listening.theme_report import cycles_up_to
 from peoplealign.ml.text_features import words
 from peoplealign.policy import snapshots
-from peoplealign.policy.comment_access import CommentCorpus, CorpusComment, QuoteRelease, comment_corpus
+from peoplealign.policy.comment_access import (
+    CommentCorpus,
+    CorpusComment,
+    QuoteRelease,
+    QuoteRequest,
+    comment_corpus,
+)
 from peoplealign.policy.gateway import PersonalData
 
 if TYPE_CHECKING:
@@ -169,10 +175,8 @@ def emerging_topics(
     found = snapshots.cached(
         reader.session, key, lambda: _find(corpora, cycles, scorer, by, reader.charter.k_aggregate)
     )
-    topics = [
-        replace(topic, quotes=_quotes(corpora, candidates, quotes, topic.key_phrases))
-        for topic, candidates in found.topics
-    ]
+    released = _quotes(corpora, found.topics, quotes)
+    topics = [replace(topic, quotes=q) for (topic, _), q in zip(found.topics, released, strict=True)]
     return TopicReport(
         chosen.code,
         [s.code for s in cycles],
@@ -413,17 +417,26 @@ def _point(
 
 
 def _quotes(
-    corpora: Sequence[CommentCorpus], candidates: Sequence[_Candidates], limit: int, phrases: list[str]
-) -> QuoteRelease:
-    """The clauses closest to the topic's centre, the latest cycle first, from quotable writers."""
-    texts: list[str] = []
-    reason = None
+    corpora: Sequence[CommentCorpus], topics: Sequence[tuple[Topic, tuple[_Candidates, ...]]], limit: int
+) -> list[QuoteRelease]:
+    """For each topic, the clauses closest to its centre, the latest cycle first, from quotable
+    writers. Each cycle releases every topic's quotes at once: one audited read, not one per topic."""
+    texts: list[list[str]] = [[] for _ in topics]
+    reasons: list[str | None] = [None for _ in topics]
     for cycle in reversed(range(len(corpora))):
-        if len(texts) >= limit:
+        wanting = [i for i in range(len(topics)) if len(texts[i]) < limit]
+        if not wanting:
             break
-        taken = {t.casefold() for t in texts}
-        fresh = (c for c in candidates[cycle] if c[1].casefold() not in taken)
-        release = corpora[cycle].quotes(fresh, limit - len(texts), {"topic": phrases})
-        texts.extend(release.texts)
-        reason = reason or release.reason
-    return QuoteRelease(texts, reason if len(texts) < limit else None)
+        requests = []
+        for i in wanting:
+            taken = {t.casefold() for t in texts[i]}
+            fresh = [c for c in topics[i][1][cycle] if c[1].casefold() not in taken]
+            context = {"topic": topics[i][0].key_phrases}
+            requests.append(QuoteRequest(fresh, limit - len(texts[i]), context))
+        for i, release in zip(wanting, corpora[cycle].release_quotes(requests), strict=True):
+            texts[i].extend(release.texts)
+            reasons[i] = reasons[i] or release.reason
+    return [
+        QuoteRelease(found, reason if len(found) < limit else None)
+        for found, reason in zip(texts, reasons, strict=True)
+    ]

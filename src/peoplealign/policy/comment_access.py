@@ -47,6 +47,17 @@ class CorpusComment:
 
 
 @dataclass(frozen=True)
+class QuoteRequest:
+    """One caller's ask for quotes: candidates in order of preference, how many, what for (audited)
+    and, for a drill-down, the released cell's writers."""
+
+    candidates: Iterable[tuple[int, str]]
+    limit: int
+    context: Mapping[str, Any]
+    within: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
 class QuoteRelease:
     """The quotes a request may show, and why there are fewer than asked for (if so)."""
 
@@ -119,37 +130,58 @@ class CommentCorpus:
         than k_comments people when the survey opened or it is outside `within` (a released cell's
         writers); a passage that is not the comment's own text, or repeats one chosen (ignoring case),
         is skipped."""
-        chosen: list[tuple[int, str]] = []
-        withheld = False
-        for comment_id, passage in candidates:
-            if len(chosen) >= limit:
-                break  # a full release gives no reason, so what follows need not be looked at
-            comment = self._by_id.get(comment_id)
-            if comment is None or not passage.strip() or passage not in comment.text:
-                continue
-            if comment.writer not in self._quotable or (within is not None and comment.writer not in within):
-                withheld = True
-                continue
-            if passage.casefold() not in {p.casefold() for _, p in chosen}:
-                chosen.append((comment_id, passage))
-        if chosen:
+        return self.release_quotes([QuoteRequest(candidates, limit, context, within)])[0]
+
+    def release_quotes(self, requests: Sequence[QuoteRequest]) -> list[QuoteRelease]:
+        """`quotes` for several requests at once (a page's topics each ask for a few), audited as one
+        read listing every quote released and, per request, its context and quotes."""
+        releases, released = [], []
+        for request in requests:
+            chosen, withheld = self._choose(request)
+            if chosen:
+                released.append({**request.context, "quotes": [i for i, _ in chosen]})
+            short = withheld and len(chosen) < request.limit
+            reason = f"quotes only from teams of at least {self.k} people" if short else None
+            releases.append(QuoteRelease([p for _, p in chosen], reason))
+        if released:
+            detail: dict[str, Any] = {
+                "survey": self.survey.code,
+                "quotes": [i for r in released for i in r["quotes"]],
+                "rule": f"writer's org unit had at least {self.k} people",
+            }
+            if len(released) == 1:
+                detail.update(released[0])
+            else:
+                detail["releases"] = released
             audit.record(
                 self._reader.session,
                 self._reader.actor,
                 Action.READ_AGGREGATE.value,
                 RESOURCE,
                 purpose=self._reader.purpose,
-                detail={
-                    "survey": self.survey.code,
-                    "quotes": [i for i, _ in chosen],
-                    "rule": f"writer's org unit had at least {self.k} people",
-                    **context,
-                },
+                detail=detail,
             )
-        reason = None
-        if withheld and len(chosen) < limit:
-            reason = f"quotes only from teams of at least {self.k} people"
-        return QuoteRelease([p for _, p in chosen], reason)
+        return releases
+
+    def _choose(self, request: QuoteRequest) -> tuple[list[tuple[int, str]], bool]:
+        chosen: list[tuple[int, str]] = []
+        seen: set[str] = set()
+        withheld = False
+        for comment_id, passage in request.candidates:
+            if len(chosen) >= request.limit:
+                break  # a full release gives no reason, so what follows need not be looked at
+            comment = self._by_id.get(comment_id)
+            if comment is None or not passage.strip() or passage not in comment.text:
+                continue
+            if comment.writer not in self._quotable or (
+                request.within is not None and comment.writer not in request.within
+            ):
+                withheld = True
+                continue
+            if passage.casefold() not in seen:
+                seen.add(passage.casefold())
+                chosen.append((comment_id, passage))
+        return chosen, withheld
 
 
 def comment_corpus(reader: PersonalData, survey_id: int | str | None = None) -> CommentCorpus:
