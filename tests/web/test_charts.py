@@ -82,14 +82,20 @@ def test_figure_json_escapes_script_ends_and_makes_values_json_native() -> None:
                 "type": "scatter",
                 "x": [DAY, np.int64(3)],
                 "y": [np.float64(1.5), float("nan")],
+                "customdata": np.array([np.nan, 2.0]),
                 "name": "</script>",
             }
         ],
         layout(200),
     )
     assert "</script>" not in text and "\\u003c/script>" in text
-    trace = json.loads(text)["data"][0]  # strict JSON: NaN would not parse in the browser
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} is not JSON: the browser's JSON.parse would fail")
+
+    trace = json.loads(text, parse_constant=refuse)["data"][0]
     assert (trace["x"], trace["y"], trace["name"]) == (["2025-03-03", 3], [1.5, None], "</script>")
+    assert trace["customdata"] == [None, 2.0], "NaN inside an array is a gap too"
 
 
 def test_layout_shares_the_look_and_overrides_single_margins() -> None:

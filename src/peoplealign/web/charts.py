@@ -72,7 +72,7 @@ def figure_json(data: Sequence[Mapping[str, Any]], figure_layout: Mapping[str, A
         text = json.dumps(figure, default=_native, ensure_ascii=False, allow_nan=False)
     except ValueError:
         # NaN is not JSON; plotly.js draws null as a gap, as plotly.py's encoder used to write it.
-        text = json.dumps(_finite(figure), default=_native, ensure_ascii=False)
+        text = json.dumps(_finite(figure), default=_native, ensure_ascii=False, allow_nan=False)
     # Inside a <script> element "</" would end it early; the JSON escape keeps the text identical.
     return text.replace("<", "\\u003c")
 
@@ -87,6 +87,8 @@ def _native(value: Any) -> Any:
 
 
 def _finite(value: Any) -> Any:
+    if hasattr(value, "tolist") and not isinstance(value, float):  # numpy arrays and scalars
+        value = value.tolist()
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, Mapping):
