@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import shutil
+import threading
 import weakref
 from collections.abc import Callable, Hashable
 from pathlib import Path
@@ -16,14 +17,17 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from web_helpers import sign_in
 
 from peoplealign.demo.users import DEMO_PASSWORD
 from peoplealign.listening.ingest import ingest_comments
 from peoplealign.listening.scorer import CommentScorer
-from peoplealign.policy import data_version, snapshots
+from peoplealign.policy import audit, data_version, snapshots
+from peoplealign.policy.actor import Actor
 from peoplealign.store.engine import dispose_all, session_factory, session_scope
 from peoplealign.store.models import AuditEvent, CheckIn, Person
+from peoplealign.web import warm_up as warm_up_module
 from peoplealign.web.app import create_app
 from peoplealign.web.warm_up import WARM_UP_JOB, WARMERS, Warmed, settle_heap, warm_up
 
@@ -172,3 +176,30 @@ def test_what_a_pass_cached_is_frozen_and_a_later_pass_reclaims_dropped_cycles()
         assert alive() is None, "the next settle unfreezes and collects it"
     finally:
         gc.unfreeze()
+
+
+def test_a_warmer_holds_no_audit_lock_while_it_computes(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its reads are appended to the trail at commit, as a page's are: a page view in the same
+    process appends its own events meanwhile instead of waiting seconds for the warmer."""
+    appended: list[bool] = []
+
+    def warmer(session: Session, actor: Actor, _: object) -> None:
+        audit.record(session, actor, "read_aggregate", "hris")
+
+        def page_view() -> None:
+            with session_scope(sqlite_url) as s:
+                audit.record(s, "page@example.org", "read_aggregate", "survey")
+            appended.append(True)
+
+        other = threading.Thread(target=page_view)
+        other.start()
+        other.join(10)
+        assert appended, "a page view appended its event while the warmer computed"
+
+    monkeypatch.setattr(warm_up_module, "WARMERS", {"page": warmer})
+    warm_up(session_factory(sqlite_url), Warmed())
+    with session_scope(sqlite_url) as s:
+        assert audit.verify(s).ok
+        assert s.scalar(select(func.count()).select_from(AuditEvent)) == 2

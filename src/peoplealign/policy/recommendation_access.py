@@ -38,7 +38,7 @@ from peoplealign.policy import audit, snapshots
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter_document import CharterDocument
 from peoplealign.policy.engine import Action, Decision, authorize, deny
-from peoplealign.policy.scope import Scope, manager_map, subtree
+from peoplealign.policy.scope import Scope
 from peoplealign.store.models import OrgUnit, Person, Recommendation
 
 REDACTED = "[redacted]"
@@ -152,7 +152,7 @@ class RecommendationAccess:
     def _reporting_line(self) -> frozenset[int]:
         if self._line is None:
             me = self.actor.person_id
-            self._line = frozenset() if me is None else subtree(manager_map(self.session), me) | {me}
+            self._line = frozenset() if me is None else snapshots.team(self.session, me) | {me}
         return self._line
 
     def _people_by_unit(self) -> dict[int, set[int]]:
@@ -256,9 +256,10 @@ class RecommendationAccess:
 
     def _names(self, rows: Sequence[Sequence[Any]]) -> Mapping[int, Named]:
         """The names of the recommendations the actor may see among `rows` (each starting with the
-        `_ABOUT` columns). Which ones an audience may see is judged once per data version for all of
-        them (acting changes a status, never what a recommendation is about); one made since, unknown
-        to that judgement, is judged now."""
+        `_ABOUT` columns). Which ones an audience may see is judged once for all of them and kept while
+        the tables the judgement read are unchanged (an action on a recommendation writes to its table,
+        so it drops the judgement too); one added by another transaction meanwhile, unknown to that
+        judgement, is judged now."""
         every = snapshots.cached(
             self.session,
             self._audience_key(),

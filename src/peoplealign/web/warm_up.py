@@ -27,6 +27,7 @@ from peoplealign.errors import PeopleAlignError
 from peoplealign.insights import wellbeing
 from peoplealign.listening.alignment_gap import LISTENING_PURPOSE
 from peoplealign.metrics.dashboard import dashboard_view
+from peoplealign.policy import audit
 from peoplealign.policy.actor import Actor
 from peoplealign.policy.charter import CharterDocument, active_charter
 from peoplealign.policy.data_version import Versions, reads, versions
@@ -98,6 +99,9 @@ def warm_up(sessions: sessionmaker[Session], warmed: Warmed) -> None:
     for page in due:
         started = time.perf_counter()
         with sessions() as session:
+            # As a page's reads do: the audit chain is taken at commit, not held for the seconds a
+            # warmer computes while every page view in this process waits to append its own events.
+            audit.defer_until_commit(session)
             seen = versions(session)
             try:
                 WARMERS[page](session, actor, charter)
