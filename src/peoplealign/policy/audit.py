@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from peoplealign.errors import InvalidInputError
 from peoplealign.policy.actor import Actor
+from peoplealign.store.engine import database_of
 from peoplealign.store.models import AppSetting, AuditEvent, AuditEventSubject
 
 GENESIS_HASH = hashlib.sha256(b"peoplealign audit chain genesis").hexdigest()
@@ -212,7 +213,7 @@ def _queue_behind_local_appenders(session: Session) -> None:
     first event) skips the queue: it must never wait for a thread that is itself waiting for it."""
     if session.connection().connection.driver_connection.in_transaction:  # type: ignore[union-attr]
         return
-    database = session.get_bind().engine.url.render_as_string(hide_password=True)
+    database = database_of(session)
     with _LOCAL_APPENDERS_GUARD:
         lock = _LOCAL_APPENDERS.setdefault(database, threading.Lock())
     lock.acquire()

@@ -27,6 +27,7 @@ from peoplealign.policy.anonymity import Member
 from peoplealign.policy.data_version import Versions
 from peoplealign.policy.population import UnitTree, dimensions, load_person_facts, load_unit_tree
 from peoplealign.policy.scope import below, direct_reports, manager_map
+from peoplealign.store.engine import database_of
 from peoplealign.store.models import Person
 
 T = TypeVar("T")
@@ -48,10 +49,6 @@ _guard = threading.Lock()
 _computing: dict[tuple[str, Hashable], threading.Lock] = {}
 
 
-def _database(session: Session) -> str:
-    return session.get_bind().engine.url.render_as_string(hide_password=True)
-
-
 def _fresh(session: Session, entry: tuple[str, Hashable], now: Versions) -> _Entry | None:
     found = _entries.get(entry)
     if found is None or found.version != now.of(found.tables):
@@ -65,7 +62,7 @@ def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     before counts as read by the computation too (it may use it), so nothing it depends on is
     missed. Concurrent requests for the same snapshot wait for the first instead of loading it
     again each."""
-    database = _database(session)
+    database = database_of(session)
     now = data_version.versions(session)
     entry = (database, key)
     with _guard:

@@ -49,6 +49,12 @@ def _create(resolved: str) -> Engine:
     return engine
 
 
+def database_of(session: Session) -> str:
+    """Which database a session works on, for state kept per database in this process (caches,
+    locks); without the password."""
+    return session.get_bind().engine.url.render_as_string(hide_password=True)
+
+
 def session_factory(url: str | None = None) -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(url), expire_on_commit=False)
 
