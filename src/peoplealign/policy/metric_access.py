@@ -200,16 +200,14 @@ class MetricData:
     ) -> UnitReport:
         """One report over a window: people placed in their unit at the window's last week."""
         detail = {"metric": label, "by": by, "period": _period(start, end)}
-        obligations = self._authorize("activity", by, detail)
 
-        def compute() -> UnitReport:
+        def compute(obligations: Obligations) -> UnitReport:
             rows = self._activity(start, end)
             latest = rows.sort_values("week_start").drop_duplicates("person_id", keep="last")
             return self._report(obligations, by, latest, {"activity": rows}, value_of)
 
-        report = self._kept(obligations, ("activity_period", label, by, start, end), value_of, compute)
-        self._audit("activity", detail, obligations, [report])
-        return _copy(report)
+        question = ("activity_period", label, by, start, end)
+        return self._unit_read("activity", detail, by, question, value_of, compute)
 
     def comment_themes(
         self,
@@ -224,15 +222,14 @@ class MetricData:
         """Scored comments on one theme by people placed in their unit when they wrote; cells need
         k_comments writers (the charter's threshold for comments)."""
         detail = {"metric": label, "theme": theme, "by": by, "period": _period(start, end)}
-        obligations = self._authorize("comments", by, detail)
-        report = self._kept(
-            obligations,
+        return self._unit_read(
+            "comments",
+            detail,
+            by,
             ("comment_themes", label, theme, by, start, end),
             value_of,
-            lambda: self._comment_report(obligations, value_of, theme, by, start, end),
+            lambda obligations: self._comment_report(obligations, value_of, theme, by, start, end),
         )
-        self._audit("comments", detail, obligations, [report])
-        return _copy(report)
 
     def _comment_report(
         self,
@@ -278,15 +275,14 @@ class MetricData:
         period, "members": the cell's rows}, so measures of a team's place in the whole network (ties
         leaving the team, brokerage) can be computed, and only the cell's number leaves."""
         detail = {"metric": label, "by": by, "period": _period(start, end)}
-        obligations = self._authorize("collaboration", by, detail)
-        report = self._kept(
-            obligations,
+        return self._unit_read(
+            "collaboration",
+            detail,
+            by,
             ("collaboration", label, by, start, end),
             value_of,
-            lambda: self._collaboration_report(obligations, value_of, by, start, end),
+            lambda obligations: self._collaboration_report(obligations, value_of, by, start, end),
         )
-        self._audit("collaboration", detail, obligations, [report])
-        return _copy(report)
 
     def _collaboration_report(
         self,
@@ -337,15 +333,13 @@ class MetricData:
         unit at the window's end or on their last day. `value_of` receives {"people": rows} with
         hire_date, exit_date, exit_reason, exit_regretted."""
         detail = {"metric": label, "by": by, "period": _period(start, end)}
-        obligations = self._authorize("hris", by, detail)
 
-        def compute() -> UnitReport:
+        def compute(obligations: Obligations) -> UnitReport:
             people = self._people(start, end)
             return self._report(obligations, by, people, {"people": people}, value_of)
 
-        report = self._kept(obligations, ("employment", label, by, start, end), value_of, compute)
-        self._audit("hris", detail, obligations, [report])
-        return _copy(report)
+        question = ("employment", label, by, start, end)
+        return self._unit_read("hris", detail, by, question, value_of, compute)
 
     def growth(
         self,
@@ -361,15 +355,14 @@ class MetricData:
         all the demand rows with `share`: the cell's share of the people below the unit the demand is
         recorded for (of everyone for demand without a unit)."""
         detail = {"metric": label, "by": by, "period": _period(start, end)}
-        obligations = self._authorize("skills", by, detail)
-        report = self._kept(
-            obligations,
+        return self._unit_read(
+            "skills",
+            detail,
+            by,
             ("growth", label, by, start, end),
             value_of,
-            lambda: self._growth_report(obligations, value_of, by, start, end),
+            lambda obligations: self._growth_report(obligations, value_of, by, start, end),
         )
-        self._audit("skills", detail, obligations, [report])
-        return _copy(report)
 
     def _growth_report(
         self,
@@ -452,6 +445,22 @@ class MetricData:
         return authorize_breakdown(
             self.session, self.charter, self.actor, self.purpose, resource, [by] if by else [], {}, detail
         )
+
+    def _unit_read(
+        self,
+        source: str,
+        detail: dict[str, Any],
+        by: str,
+        question: tuple[Hashable, ...],
+        value_of: CellValue,
+        compute: Callable[[Obligations], UnitReport],
+    ) -> UnitReport:
+        """One read of a report: authorised for `source` and the breakdown, computed or kept
+        (`_kept`), audited, and handed out as the reader's own copy."""
+        obligations = self._authorize(source, by, detail)
+        report = self._kept(obligations, question, value_of, lambda: compute(obligations))
+        self._audit(source, detail, obligations, [report])
+        return _copy(report)
 
     def _kept(
         self,
