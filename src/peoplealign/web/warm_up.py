@@ -118,9 +118,9 @@ def warm_up(sessions: sessionmaker[Session], warmed: Warmed) -> None:
 def settle_heap() -> int:
     """Freeze what the caches now hold, so the cyclic garbage collector stops walking it.
 
-    At 5,000 people the caches hold some 350,000 objects. A full collection walks all of them, taking
-    100-270 ms with every request thread stopped, and concurrent page views set one off every twenty
-    or so requests: on the web benchmark those pauses were the slowest views. Frozen objects are still
+    At 5,000 people the caches hold some 440,000 objects. A full collection walks all of them with
+    every request thread stopped, and concurrent page views, whose objects outlive the young
+    generations while requests overlap, set one off every few dozen requests. Frozen objects are still
     freed by reference counting when a new data version drops them; unfreezing first lets this
     collection reclaim the cycles the previous caches left. Returns how many objects are frozen."""
     gc.unfreeze()
