@@ -198,6 +198,22 @@ def _queue_reads_seen_by(org: Org, hris_id: str) -> int:
     return sum(1 for e in log if e.actor == EMAILS["hr"] and e.data == "predictions")
 
 
+def _hr_prediction_reads(org: Org, action: str) -> list[dict[str, Any]]:
+    """The details of the HR partner's audited reads of predictions with this action, oldest first."""
+    with session_scope(org.url) as session:
+        return list(
+            session.scalars(
+                select(AuditEvent.detail)
+                .where(
+                    AuditEvent.actor == EMAILS["hr"],
+                    AuditEvent.resource == "predictions",
+                    AuditEvent.action == action,
+                )
+                .order_by(AuditEvent.id)
+            )
+        )
+
+
 def _indexed_subjects(org: Org) -> int:
     with session_scope(org.url) as session:
         return int(session.scalar(select(func.count()).select_from(AuditEventSubject)) or 0)
@@ -217,14 +233,7 @@ def test_the_home_card_counts_without_naming_anyone(org: Org, hr_client: TestCli
     assert home.status_code == 200 and 'href="/decisions/queue"' in home.text
     assert _indexed_subjects(org) == before, "a count named people in the audit trail"
     assert _queue_reads_seen_by(org, "P1") == 0
-    with session_scope(org.url) as session:
-        counted = session.scalars(
-            select(AuditEvent.detail).where(
-                AuditEvent.actor == EMAILS["hr"],
-                AuditEvent.resource == "predictions",
-                AuditEvent.action == "read_aggregate",
-            )
-        ).all()
+    counted = _hr_prediction_reads(org, "read_aggregate")
     assert counted == [{"listed": 1, "kinds": {"stay_interview": 1}}]
 
 
@@ -235,14 +244,7 @@ def test_the_page_names_exactly_the_people_it_shows(org: Org, hr_client: TestCli
     first = hr_client.get("/decisions/queue")
     assert first.status_code == 200 and "(P3)" in first.text and "(P1)" not in first.text
     assert (_queue_reads_seen_by(org, "P3"), _queue_reads_seen_by(org, "P1")) == (1, 0)
-    with session_scope(org.url) as session:
-        shown = session.scalars(
-            select(AuditEvent.detail).where(
-                AuditEvent.actor == EMAILS["hr"],
-                AuditEvent.resource == "predictions",
-                AuditEvent.action == "read_individual",
-            )
-        ).all()
+    shown = _hr_prediction_reads(org, "read_individual")
     assert shown == [{"recommendations": newer, "subjects": ["P3"]}]
     second = hr_client.get("/decisions/queue?page=2")
     assert second.status_code == 200 and "(P1)" in second.text and "(P3)" not in second.text
@@ -254,12 +256,5 @@ def test_the_api_reads_the_whole_queue_and_names_everyone_in_it(org: Org, hr_cli
     listed = hr_client.get("/api/v1/recommendations").json()["recommendations"]
     assert {r["subject_hris_id"] for r in listed if r["kind"] == "stay_interview"} == {"P1", "P3"}
     assert (_queue_reads_seen_by(org, "P3"), _queue_reads_seen_by(org, "P1")) == (1, 1)
-    with session_scope(org.url) as session:
-        shown = session.scalars(
-            select(AuditEvent.detail).where(
-                AuditEvent.actor == EMAILS["hr"],
-                AuditEvent.resource == "predictions",
-                AuditEvent.action == "read_individual",
-            )
-        ).all()
+    shown = _hr_prediction_reads(org, "read_individual")
     assert shown == [{"recommendations": [*newer, org.stay_interview_id], "subjects": ["P1", "P3"]}]
